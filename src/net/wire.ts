@@ -1,0 +1,105 @@
+/**
+ * A packet's way across the fabric: the sender is up → taps see it `sent` →
+ * partition → loss → latency (a scheduler event) → the receiver is up and
+ * still reachable → its stack finds a handler or refuses → taps see it
+ * `delivered` or `dropped` → the handler runs. Every drop is counted and traced.
+ */
+
+import { type Simulation, duration } from "../sim/index.js";
+import type { Ipv4Address } from "./address.js";
+import { type DropReason, emptyDropCounts } from "./drops.js";
+import type { Host } from "./host.js";
+import type { HostDirectory } from "./host-directory.js";
+import { drawLatency, drawLoss } from "./link.js";
+import type { LinkTable } from "./link-table.js";
+import type { PartitionTable } from "./partitions.js";
+import type { Tap, TapOutcome, TapPacket } from "./tap.js";
+
+interface Flight {
+  readonly from: Host;
+  readonly to: Host;
+  readonly bytes: Uint8Array;
+  /** False for loopback: it never touches the wire, so taps do not see it. */
+  readonly onWire: boolean;
+}
+
+/** Stands in for a destination when a packet has none (too short to hold an IPv4 header). */
+const NO_ADDRESS = "unknown";
+
+/** Carries packets between the hosts of one fabric. */
+export class Wire {
+  /** Taps, in the order added. */
+  readonly taps: Tap[] = [];
+  /** Packets hosts put on the wire (or on loopback). */
+  sent = 0;
+  /** Packets handed to a handler at their destination. */
+  delivered = 0;
+  /** Packets dropped, per reason. */
+  readonly dropped = emptyDropCounts();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly directory: HostDirectory,
+    private readonly links: LinkTable,
+    private readonly partitions: PartitionTable,
+  ) {}
+
+  /** Puts a packet from `from` on its way to `dst` (undefined: the bytes hold no address). */
+  transmit(from: Host, dst: Ipv4Address | undefined, bytes: Uint8Array): void {
+    if (!from.isUp) return this.drop("host-down", from.name, dst ?? NO_ADDRESS, bytes, "the sender is down", false);
+    const to = dst === undefined ? undefined : this.directory.at(dst);
+    this.sent++;
+    if (to === from) {
+      this.sim.scheduler.after(duration(0), "net.loopback", this.arrive, { from, to, bytes, onWire: false });
+      return;
+    }
+    this.show("sent", from.name, to?.name ?? dst ?? NO_ADDRESS, bytes);
+    if (dst === undefined) return this.drop("malformed", from.name, NO_ADDRESS, bytes, "no IPv4 header", true);
+    if (to === undefined) return this.drop("no-route", from.name, dst, bytes, undefined, true);
+    const a = this.directory.numberOf(from);
+    const b = this.directory.numberOf(to);
+    if (this.partitions.isBlocked(a, b)) return this.drop("partition", from.name, to.name, bytes, undefined, true);
+    const link = this.links.get(a, b);
+    const streams = this.links.streamsFor(a, b, from.name, to.name);
+    if (drawLoss(link.lossPpm, streams.loss)) return this.drop("loss", from.name, to.name, bytes, undefined, true);
+    const delay = drawLatency(link.latency, streams.latency);
+    this.sim.scheduler.after(delay, "net.deliver", this.arrive, { from, to, bytes, onWire: true });
+  }
+
+  private readonly arrive = (flight: Flight): void => {
+    const { from, to, bytes, onWire } = flight;
+    if (!to.isUp) return this.drop("host-down", from.name, to.name, bytes, "the receiver is down", onWire);
+    // A partition that began while the packet was in flight cuts it too.
+    if (this.partitions.isBlocked(this.directory.numberOf(from), this.directory.numberOf(to))) {
+      return this.drop("partition", from.name, to.name, bytes, "cut in flight", onWire);
+    }
+    const delivery = to.route(bytes);
+    if (delivery.drop !== undefined) {
+      this.drop(delivery.drop, from.name, to.name, bytes, delivery.detail, onWire);
+    } else {
+      this.delivered++;
+      if (onWire) this.show("delivered", from.name, to.name, bytes);
+    }
+    delivery.run?.();
+  };
+
+  private drop(reason: DropReason, src: string, dst: string, bytes: Uint8Array, detail: string | undefined, onWire: boolean): void {
+    this.dropped[reason]++;
+    const protocol = bytes.length >= 10 ? bytes[9]! : 0;
+    this.sim.trace.record("net.drop", { reason, src, dst, protocol, length: bytes.length, detail });
+    if (onWire) this.show("dropped", src, dst, bytes, reason);
+  }
+
+  /** Shows a packet event to every tap, each with its own copy of the bytes. */
+  private show(outcome: TapOutcome, src: string, dst: string, bytes: Uint8Array, reason?: DropReason): void {
+    if (this.taps.length === 0) return;
+    const at = this.sim.now;
+    for (const tap of [...this.taps]) {
+      const packet: TapPacket =
+        reason === undefined
+          ? { at, bytes: bytes.slice(), src, dst, outcome }
+          : { at, bytes: bytes.slice(), src, dst, outcome, reason };
+      tap(packet);
+    }
+  }
+}
