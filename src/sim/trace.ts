@@ -24,7 +24,7 @@ export interface TraceKinds {
   /** A run ended. */
   "sim.end": { events: number };
   /** A scenario step ran (docker command, wait, ...). */
-  "step": { index: number; step: string; exitCode?: number };
+  "step": { index: number; step: string; exitCode?: number; stdout?: string; stderr?: string };
   /** An expectation was checked. */
   "expect": { index: number; what: string; ok: boolean };
 }

@@ -1,0 +1,16 @@
+/**
+ * swarmsim: a deterministic discrete-event simulator of Docker Swarm's
+ * security protocols. The programmatic API: load or build a scenario, run it,
+ * and read its report, trace and capture.
+ *
+ * @example
+ * ```ts
+ * import { loadScenario, runScenario } from "swarmsim";
+ * const report = runScenario(loadScenario(yamlText, "demo.yaml"), { seed: 7 });
+ * console.log(report.ok, report.fingerprint);
+ * ```
+ */
+export * from "./sim/index.js";
+export * from "./scenario/index.js";
+export { Cluster, SwarmNode, CommandRegistry, type CommandOutput, type DockerContext, splitCommandLine, MODELLED_ENGINE } from "./swarm/index.js";
+export { newId, isId } from "./pki/index.js";

@@ -1,0 +1,219 @@
+/**
+ * Loads a scenario file: YAML text to a typed, validated `Scenario`.
+ *
+ * Every problem is reported as `file:line:column: what was expected`, all of
+ * them in one pass; a scenario with any problem is never run.
+ */
+
+import { LineCounter, isMap, isScalar, parseDocument } from "yaml";
+import { checkSeed, ms } from "../sim/index.js";
+import { splitCommandLine } from "../swarm/index.js";
+import { ScenarioError, type ScenarioProblem } from "./errors.js";
+import { Reader, type YamlNode } from "./reader.js";
+import type { ClusterSpec, Expectation, LatencySpec, NodeSpec, Scenario, Step, UnderlaySpec } from "./types.js";
+
+/** The default seed when a scenario names none. */
+export const DEFAULT_SEED = 1;
+const MAX_NODES = 1000;
+const NODE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** Parses and validates scenario text. `file` names it in messages. */
+export function parseScenario(text: string, file: string): { ok: true; scenario: Scenario } | { ok: false; problems: ScenarioProblem[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const r = new Reader(file, lines);
+  for (const e of doc.errors) r.problemAt(e.pos[0], `invalid YAML: ${e.message.split("\n")[0]}`);
+  if (r.problems.length > 0) return { ok: false, problems: r.problems };
+
+  const top = r.entries(doc.contents, "the scenario", ["name", "cluster", "steps"], ["description", "seed", "underlay"]);
+  if (top === undefined) return { ok: false, problems: r.problems };
+  const name = r.string(top.get("name")?.value, "name");
+  const descNode = top.get("description");
+  const description = descNode === undefined ? undefined : r.string(descNode.value, "description");
+  const seedNode = top.get("seed");
+  const seed = seedNode === undefined ? DEFAULT_SEED : r.int(seedNode.value, "seed", 0, Number.MAX_SAFE_INTEGER);
+  const cluster = readCluster(r, top.get("cluster")?.value);
+  const underlayNode = top.get("underlay");
+  const underlay = underlayNode === undefined ? defaultUnderlay() : readUnderlay(r, underlayNode.value);
+  const steps = readSteps(r, top.get("steps")?.value, cluster);
+
+  if (r.problems.length > 0 || name === undefined || seed === undefined || cluster === undefined || underlay === undefined || steps === undefined) {
+    return { ok: false, problems: r.problems };
+  }
+  checkSeed(seed);
+  return { ok: true, scenario: { file, name, ...(description === undefined ? {} : { description }), seed, cluster, underlay, steps } };
+}
+
+/** Like `parseScenario`, but throws a `ScenarioError` listing every problem. */
+export function loadScenario(text: string, file: string): Scenario {
+  const result = parseScenario(text, file);
+  if (!result.ok) throw new ScenarioError(result.problems);
+  return result.scenario;
+}
+
+/** The underlay when a scenario names none: 1 ms fixed latency, no loss. */
+export function defaultUnderlay(): UnderlaySpec {
+  return { latency: { kind: "fixed", value: ms(1) }, lossPpm: 0 };
+}
+
+function readCluster(r: Reader, node: YamlNode): ClusterSpec | undefined {
+  const e = r.entries(node, "cluster", [], ["managers", "workers", "nodes"]);
+  if (e === undefined) return undefined;
+  const nodesEntry = e.get("nodes");
+  if (nodesEntry !== undefined) {
+    if (e.has("managers") || e.has("workers")) {
+      return r.problem(nodesEntry.key, `cluster takes either "nodes" or "managers"/"workers" counts, not both`);
+    }
+    return readNodeList(r, nodesEntry.value);
+  }
+  if (!e.has("managers")) return r.problem(node, `cluster needs "managers" (a count) or "nodes" (a list)`);
+  const managers = r.int(e.get("managers")?.value, "cluster.managers", 1, MAX_NODES);
+  const workersNode = e.get("workers");
+  const workers = workersNode === undefined ? 0 : r.int(workersNode.value, "cluster.workers", 0, MAX_NODES);
+  if (managers === undefined || workers === undefined) return undefined;
+  const nodes: NodeSpec[] = [];
+  for (let i = 1; i <= managers; i++) nodes.push({ name: `manager-${i}`, role: "manager", os: "linux" });
+  for (let i = 1; i <= workers; i++) nodes.push({ name: `worker-${i}`, role: "worker", os: "linux" });
+  return { nodes };
+}
+
+function readNodeList(r: Reader, node: YamlNode): ClusterSpec | undefined {
+  const items = r.list(node, "cluster.nodes");
+  if (items === undefined) return undefined;
+  const nodes: NodeSpec[] = [];
+  const seen = new Set<string>();
+  for (const item of items) {
+    const e = r.entries(item, "a node of cluster.nodes", ["name", "role"], ["os"]);
+    if (e === undefined) continue;
+    const nameNode = e.get("name")?.value;
+    const name = r.string(nameNode, "the node's name");
+    const role = r.oneOf(e.get("role")?.value, "the node's role", ["manager", "worker"] as const);
+    const osNode = e.get("os");
+    const os = osNode === undefined ? "linux" : r.oneOf(osNode.value, "the node's os", ["linux", "windows"] as const);
+    if (name !== undefined && !NODE_NAME.test(name)) {
+      r.problem(nameNode, `expected a node name of lowercase letters, digits and dashes (a hostname), got "${name}"`);
+    } else if (name !== undefined && seen.has(name)) {
+      r.problem(nameNode, `node name "${name}" is used twice`);
+    }
+    if (name === undefined || role === undefined || os === undefined) continue;
+    seen.add(name);
+    nodes.push({ name, role, os });
+  }
+  if (items.length === 0) return r.problem(node, "cluster.nodes needs at least one node");
+  if (nodes.length > 0 && !nodes.some((n) => n.role === "manager")) {
+    return r.problem(node, "cluster.nodes needs at least one manager (a swarm is created on a manager)");
+  }
+  return { nodes };
+}
+
+function readUnderlay(r: Reader, node: YamlNode): UnderlaySpec | undefined {
+  const e = r.entries(node, "underlay", [], ["latency", "loss"]);
+  if (e === undefined) return undefined;
+  const base = defaultUnderlay();
+  const latencyNode = e.get("latency");
+  const latency = latencyNode === undefined ? base.latency : readLatency(r, latencyNode.value);
+  const lossNode = e.get("loss");
+  const lossPpm = lossNode === undefined ? base.lossPpm : r.ppm(lossNode.value, "underlay.loss");
+  return latency === undefined || lossPpm === undefined ? undefined : { latency, lossPpm };
+}
+
+function readLatency(r: Reader, node: YamlNode): LatencySpec | undefined {
+  if (!isMap(node)) {
+    const value = r.duration(node, "underlay.latency");
+    return value === undefined ? undefined : { kind: "fixed", value };
+  }
+  const e = r.entries(node, "underlay.latency", [], ["uniform", "exponential"]);
+  if (e === undefined) return undefined;
+  const uniform = e.get("uniform");
+  const exponential = e.get("exponential");
+  if ((uniform === undefined) === (exponential === undefined)) {
+    return r.problem(node, `underlay.latency takes a duration, {uniform: [MIN, MAX]} or {exponential: MEAN}`);
+  }
+  if (exponential !== undefined) {
+    const mean = r.duration(exponential.value, "underlay.latency.exponential (the mean)");
+    return mean === undefined ? undefined : { kind: "exponential", mean };
+  }
+  const bounds = r.list(uniform?.value, "underlay.latency.uniform ([MIN, MAX])");
+  if (bounds === undefined) return undefined;
+  if (bounds.length !== 2) return r.problem(uniform?.value, `expected two durations [MIN, MAX] for underlay.latency.uniform, got ${bounds.length}`);
+  const min = r.duration(bounds[0], "underlay.latency.uniform MIN");
+  const max = r.duration(bounds[1], "underlay.latency.uniform MAX");
+  if (min === undefined || max === undefined) return undefined;
+  if (max < min) return r.problem(uniform?.value, `expected MIN <= MAX in underlay.latency.uniform`);
+  return { kind: "uniform", min, max };
+}
+
+/** Reads the timeline; with an invalid cluster (`undefined`), node names are not checked. */
+function readSteps(r: Reader, node: YamlNode, cluster: ClusterSpec | undefined): Step[] | undefined {
+  const items = r.list(node, "steps");
+  if (items === undefined) return undefined;
+  const firstManager = cluster?.nodes.find((n) => n.role === "manager")?.name ?? "manager-1";
+  const names = cluster === undefined ? undefined : new Set(cluster.nodes.map((n) => n.name));
+  const steps: Step[] = [];
+  for (const item of items) {
+    const step = readStep(r, item, firstManager, names);
+    if (step !== undefined) steps.push(step);
+  }
+  return steps;
+}
+
+function readStep(r: Reader, node: YamlNode, firstManager: string, names: ReadonlySet<string> | undefined): Step | undefined {
+  const where = r.pos(node);
+  if (isScalar(node)) {
+    const command = r.string(node, "a step (a docker command)");
+    return command === undefined ? undefined : dockerStep(r, node, command, firstManager, undefined, where);
+  }
+  if (isMap(node) && node.items.some((p) => isScalar(p.key) && p.key.value === "wait")) {
+    const e = r.entries(node, "a wait step", ["wait"], []);
+    const duration = r.duration(e?.get("wait")?.value, "wait");
+    return duration === undefined ? undefined : { kind: "wait", duration, where };
+  }
+  const e = r.entries(node, "a step", ["run"], ["on", "expect"]);
+  if (e === undefined) return undefined;
+  const command = r.string(e.get("run")?.value, "run (a docker command)");
+  const onNode = e.get("on")?.value;
+  let on = firstManager;
+  if (onNode !== undefined) {
+    const name = r.string(onNode, "on (a node name)");
+    if (name !== undefined && names !== undefined && !names.has(name)) {
+      r.problem(onNode, `expected the name of a node in the cluster for "on" (${[...names].join(", ")}), got "${name}"`);
+    } else if (name !== undefined) on = name;
+  }
+  if (command === undefined) return undefined;
+  return dockerStep(r, e.get("run")?.value, command, on, e.get("expect")?.value, where);
+}
+
+function dockerStep(r: Reader, commandNode: YamlNode, command: string, on: string, expectNode: YamlNode, where: ReturnType<Reader["pos"]>): Step | undefined {
+  const split = splitCommandLine(command);
+  if (!split.ok) return r.problem(commandNode, `cannot split the command into words: ${split.reason}`);
+  if (split.argv[0] !== "docker") {
+    return r.problem(commandNode, `expected a docker command (starting with "docker"), got "${command}"`);
+  }
+  const expect = expectNode === undefined ? defaultExpectation(where) : readExpectation(r, expectNode);
+  if (expect === undefined) return undefined;
+  return { kind: "docker", command, argv: split.argv, on, expect, where };
+}
+
+function defaultExpectation(where: Expectation["where"]): Expectation {
+  return { stdoutContains: [], stdoutMatches: [], stderrContains: [], exitCode: 0, where };
+}
+
+function readExpectation(r: Reader, node: YamlNode): Expectation | undefined {
+  const e = r.entries(node, "expect", [], ["stdout-contains", "stdout-matches", "stderr-contains", "exit-code"]);
+  if (e === undefined) return undefined;
+  const get = (key: string) => e.get(key)?.value;
+  const stdoutContains = e.has("stdout-contains") ? r.strings(get("stdout-contains"), "expect.stdout-contains") : [];
+  const stderrContains = e.has("stderr-contains") ? r.strings(get("stderr-contains"), "expect.stderr-contains") : [];
+  const patterns = e.has("stdout-matches") ? r.strings(get("stdout-matches"), "expect.stdout-matches") : [];
+  const stdoutMatches: RegExp[] = [];
+  for (const p of patterns ?? []) {
+    try {
+      stdoutMatches.push(new RegExp(p, "m"));
+    } catch (err) {
+      r.problem(get("stdout-matches"), `expected a regular expression for expect.stdout-matches: ${(err as Error).message}`);
+    }
+  }
+  const exitCode = e.has("exit-code") ? r.int(get("exit-code"), "expect.exit-code", 0, 255) : 0;
+  if (stdoutContains === undefined || stderrContains === undefined || patterns === undefined || exitCode === undefined) return undefined;
+  return { stdoutContains, stdoutMatches, stderrContains, exitCode, where: r.pos(node) };
+}

@@ -1,0 +1,118 @@
+/**
+ * Runs a scenario: builds the cluster from its seed, plays the timeline,
+ * checks expectations, and reports what happened with the run's fingerprint.
+ */
+
+import { type Duration, type Instant, type TraceSink, Simulation, formatDuration, instant } from "../sim/index.js";
+import { Cluster, type CommandOutput } from "../swarm/index.js";
+import { type CheckResult, checkOutput } from "./expect.js";
+import type { DockerStep, Scenario, Step } from "./types.js";
+
+/** How to run a scenario. */
+export interface ScenarioRunOptions {
+  /** Overrides the scenario's seed. */
+  readonly seed?: number;
+  /** Stops the run at this simulated time: later steps do not run; if the steps end sooner, time runs on to it. */
+  readonly until?: Duration;
+  /** Trace sinks to attach before the first record. */
+  readonly sinks?: readonly TraceSink[];
+  /** Called once the cluster exists, before anything runs: attach taps and observers here. */
+  readonly onCluster?: (cluster: Cluster) => void;
+  /** Called every few thousand events and after each step. */
+  readonly onProgress?: (progress: { readonly now: Instant; readonly events: number; readonly step: number }) => void;
+}
+
+/** What one step did. */
+export interface StepReport {
+  readonly index: number;
+  readonly kind: Step["kind"];
+  /** The step as a person would write it: the command, or `wait 30s`. */
+  readonly text: string;
+  readonly node?: string;
+  readonly at: Instant;
+  readonly output?: CommandOutput;
+  readonly checks: readonly CheckResult[];
+  /** The step's line in the scenario file. */
+  readonly line: number;
+}
+
+/** What a run did. */
+export interface RunReport {
+  readonly scenario: string;
+  readonly file: string;
+  readonly seed: number;
+  readonly steps: readonly StepReport[];
+  /** Steps not run because `until` came first (a wait cut short ends the timeline). */
+  readonly skipped: number;
+  /** Failed checks. */
+  readonly failures: number;
+  readonly ok: boolean;
+  readonly simulatedTime: Instant;
+  readonly events: number;
+  readonly traceRecords: number;
+  readonly fingerprint: string;
+}
+
+const PROGRESS_CHUNK = 20_000;
+
+/** Runs `scenario` to the end of its timeline (or `until`). */
+export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}): RunReport {
+  const seed = options.seed ?? scenario.seed;
+  const sim = new Simulation({ seed });
+  for (const sink of options.sinks ?? []) sim.trace.addSink(sink);
+  sim.trace.record("sim.start", { seed, scenario: scenario.name });
+  const cluster = new Cluster(sim, scenario.cluster, scenario.underlay);
+  options.onCluster?.(cluster);
+
+  const limit = options.until === undefined ? Infinity : options.until;
+  const advance = (to: number, step: number) => {
+    while (sim.now < to) {
+      const r = sim.scheduler.run({ until: instant(to), maxEvents: PROGRESS_CHUNK });
+      options.onProgress?.({ now: sim.now, events: sim.scheduler.executed, step });
+      if (r.stop !== "maxEvents") break;
+    }
+  };
+
+  const steps: StepReport[] = [];
+  let cutShort = false;
+  scenario.steps.forEach((step, index) => {
+    if (cutShort) return;
+    if (step.kind === "wait") {
+      const to = Math.min(sim.now + step.duration, limit);
+      cutShort = to < sim.now + step.duration;
+      advance(to, index);
+      const text = `wait ${formatDuration(step.duration)}`;
+      sim.trace.record("step", { index, step: text });
+      steps.push({ index, kind: "wait", text, at: sim.now, checks: [], line: step.where.line });
+      return;
+    }
+    steps.push(runDockerStep(sim, cluster, step, index));
+    options.onProgress?.({ now: sim.now, events: sim.scheduler.executed, step: index });
+  });
+  const skipped = scenario.steps.length - steps.length;
+  if (options.until !== undefined) advance(options.until, scenario.steps.length);
+
+  const failures = steps.reduce((n, s) => n + s.checks.filter((c) => !c.ok).length, 0);
+  sim.trace.record("sim.end", { events: sim.scheduler.executed });
+  return {
+    scenario: scenario.name,
+    file: scenario.file,
+    seed,
+    steps,
+    skipped,
+    failures,
+    ok: failures === 0,
+    simulatedTime: sim.now,
+    events: sim.scheduler.executed,
+    traceRecords: sim.trace.count,
+    fingerprint: sim.trace.fingerprint(),
+  };
+}
+
+function runDockerStep(sim: Simulation, cluster: Cluster, step: DockerStep, index: number): StepReport {
+  const output = cluster.docker(step.on, step.argv);
+  sim.trace.record("step", { index, step: step.command, exitCode: output.exitCode, stdout: output.stdout, stderr: output.stderr }, step.on);
+  const checks = checkOutput(step.expect, output);
+  for (const c of checks) sim.trace.record("expect", { index, what: c.what, ok: c.ok }, step.on);
+  return { index, kind: "docker", text: step.command, node: step.on, at: sim.now, output, checks, line: step.where.line };
+}

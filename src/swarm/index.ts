@@ -1,0 +1,7 @@
+/** The swarm: the world (Cluster), its nodes, and the docker CLI they answer. */
+export type { NodeRole, NodeOs, NodeSpec, ClusterSpec, LatencySpec, UnderlaySpec } from "./spec.js";
+export { type DockerContext, Cluster, defaultRegistry } from "./cluster.js";
+export { SwarmNode } from "./node.js";
+export { type CommandOutput, type CommandHandler, CommandRegistry, ok, fail, unknownCommand } from "./docker/registry.js";
+export { type SplitResult, splitCommandLine, joinCommandLine } from "./docker/argv.js";
+export { MODELLED_ENGINE, dockerVersion } from "./docker/version.js";
