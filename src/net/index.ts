@@ -63,3 +63,4 @@ export {
 } from "./pcap.js";
 export { type PcapCapture, attachPcap } from "./pcap-capture.js";
 export { type NetTraceKinds } from "./trace-kinds.js";
+export { type WireDigest, attachWireDigest } from "./wire-digest.js";

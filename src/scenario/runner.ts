@@ -93,7 +93,12 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
   if (options.until !== undefined) advance(options.until, scenario.steps.length);
 
   const failures = steps.reduce((n, s) => n + s.checks.filter((c) => !c.ok).length, 0);
-  sim.trace.record("sim.end", { events: sim.scheduler.executed });
+  sim.trace.record("sim.end", {
+    events: sim.scheduler.executed,
+    packets: cluster.wire.packets,
+    wireBytes: cluster.wire.bytes,
+    wireDigest: cluster.wire.digest(),
+  });
   return {
     scenario: scenario.name,
     file: scenario.file,

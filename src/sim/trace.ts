@@ -21,8 +21,8 @@ import type { Instant } from "./time.js";
 export interface TraceKinds {
   /** A run began. */
   "sim.start": { seed: number; scenario: string };
-  /** A run ended. */
-  "sim.end": { events: number };
+  /** A run ended: events run, and (when there is a wire) what crossed it, digested. */
+  "sim.end": { events: number; packets?: number; wireBytes?: number; wireDigest?: string };
   /** A scenario step ran (docker command, wait, ...). */
   "step": { index: number; step: string; exitCode?: number; stdout?: string; stderr?: string };
   /** An expectation was checked. */

@@ -5,7 +5,7 @@
  * listed), so the same seed gives the same hosts, addresses and identities.
  */
 
-import { Fabric, type Host, type LatencyModel, attachPcap } from "../net/index.js";
+import { Fabric, type Host, type LatencyModel, type WireDigest, attachPcap, attachWireDigest } from "../net/index.js";
 import { newId } from "../pki/index.js";
 import type { ClusterSpec, LatencySpec, NodeSpec, UnderlaySpec } from "./spec.js";
 import type { Simulation } from "../sim/index.js";
@@ -45,6 +45,8 @@ function latencyModel(spec: LatencySpec): LatencyModel {
 /** The simulated world of one run. */
 export class Cluster {
   readonly fabric: Fabric;
+  /** The digest of every packet on the wire, folded into the trace at the end of a run. */
+  readonly wire: WireDigest;
   readonly nodes = new Map<string, SwarmNode>();
   readonly registry = defaultRegistry();
 
@@ -54,6 +56,7 @@ export class Cluster {
     underlay: UnderlaySpec,
   ) {
     this.fabric = new Fabric(sim, { latency: latencyModel(underlay.latency), lossPpm: underlay.lossPpm });
+    this.wire = attachWireDigest(this.fabric);
     const ids = sim.rng.fork("identity");
     for (const nodeSpec of spec.nodes) this.addNode(nodeSpec, newId(ids.fork(nodeSpec.name)));
   }

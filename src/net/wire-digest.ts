@@ -1,0 +1,49 @@
+/**
+ * A digest of everything put on the wire: the SHA-256 over each sent packet's
+ * time and bytes, in order. The runner writes it into the trace at the end of a
+ * run, so the run's fingerprint covers the wire byte for byte without a trace
+ * record per packet.
+ */
+
+import { sha256 } from "@noble/hashes/sha2.js";
+import { toHex } from "../sim/index.js";
+import type { Fabric } from "./fabric.js";
+
+/** The running digest of a fabric's wire. */
+export interface WireDigest {
+  /** Packets sent onto the wire so far. */
+  readonly packets: number;
+  /** Their total size in bytes, IPv4 headers included. */
+  readonly bytes: number;
+  /** SHA-256 (hex) over each packet's send time (8 bytes, big-endian µs) and bytes. */
+  digest(): string;
+  /** Stops digesting. */
+  stop(): void;
+}
+
+/** Starts digesting every packet `fabric` puts on the wire from now on. */
+export function attachWireDigest(fabric: Fabric): WireDigest {
+  const hash = sha256.create();
+  const stamp = new Uint8Array(8);
+  const view = new DataView(stamp.buffer);
+  let packets = 0;
+  let bytes = 0;
+  const stop = fabric.addTap((p) => {
+    if (p.outcome !== "sent") return;
+    view.setBigUint64(0, BigInt(p.at));
+    hash.update(stamp);
+    hash.update(p.bytes);
+    packets++;
+    bytes += p.bytes.length;
+  });
+  return {
+    get packets() {
+      return packets;
+    },
+    get bytes() {
+      return bytes;
+    },
+    digest: () => toHex(hash.clone().digest()),
+    stop,
+  };
+}
