@@ -66,8 +66,8 @@ export class Scheduler {
   private handlers: Array<EventHandler<any> | undefined> = [];
   private args: unknown[] = [];
   private kinds: string[] = [];
+  // A slot whose handler is undefined is free or holds a cancelled event.
   private generation = new Uint32Array(INITIAL_CAPACITY);
-  private dead = new Uint8Array(INITIAL_CAPACITY);
   private freeSlots = new Int32Array(INITIAL_CAPACITY);
   private freeCount = 0;
   private slotCount = 0;
@@ -108,9 +108,7 @@ export class Scheduler {
   cancel(handle: EventHandle): boolean {
     const slot = handle % SLOT_LIMIT;
     const gen = Math.floor(handle / SLOT_LIMIT);
-    if (slot >= this.slotCount || this.generation[slot] !== gen || this.dead[slot] === 1) return false;
-    if (this.handlers[slot] === undefined) return false; // free slot
-    this.dead[slot] = 1;
+    if (slot >= this.slotCount || this.generation[slot] !== gen || this.handlers[slot] === undefined) return false;
     this.handlers[slot] = undefined;
     this.args[slot] = undefined;
     this.live--;
@@ -152,7 +150,7 @@ export class Scheduler {
     let stop: RunStop = "empty";
     for (;;) {
       if (this.size === 0) break;
-      if (this.dead[this.heapSlot[0]!] === 1) {
+      if (this.handlers[this.heapSlot[0]!] === undefined) {
         this.freeSlot(this.popTop());
         continue;
       }
@@ -191,20 +189,17 @@ export class Scheduler {
   }
 
   private dropDeadTop(): void {
-    while (this.size > 0 && this.dead[this.heapSlot[0]!] === 1) this.freeSlot(this.popTop());
+    while (this.size > 0 && this.handlers[this.heapSlot[0]!] === undefined) this.freeSlot(this.popTop());
   }
 
   private allocSlot(): number {
     if (this.freeCount > 0) {
-      const slot = this.freeSlots[--this.freeCount]!;
-      this.dead[slot] = 0;
-      return slot;
+      return this.freeSlots[--this.freeCount]!;
     }
     const slot = this.slotCount++;
     if (slot >= SLOT_LIMIT) throw new RangeError(`too many pending events (limit ${SLOT_LIMIT})`);
     if (slot >= this.generation.length) {
       this.generation = grow(this.generation, Uint32Array);
-      this.dead = grow(this.dead, Uint8Array);
       this.freeSlots = grow(this.freeSlots, Int32Array);
     }
     return slot;
@@ -214,7 +209,6 @@ export class Scheduler {
     this.handlers[slot] = undefined;
     this.args[slot] = undefined;
     this.generation[slot] = (this.generation[slot]! + 1) % GENERATION_LIMIT;
-    this.dead[slot] = 0;
     this.freeSlots[this.freeCount++] = slot;
   }
 
@@ -277,7 +271,7 @@ export class Scheduler {
 
 type TypedArrayCtor<T> = new (length: number) => T;
 
-function grow<T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T, Ctor: TypedArrayCtor<T>): T {
+function grow<T extends Float64Array | Int32Array | Uint32Array>(a: T, Ctor: TypedArrayCtor<T>): T {
   const bigger = new Ctor(a.length * 2);
   bigger.set(a as never);
   return bigger;

@@ -1,0 +1,21 @@
+/**
+ * Cryptographic building blocks: one AES-GCM adapter over two byte-identical
+ * backends (@noble/ciphers, node:crypto), FNV-1a and Docker's ESP SPI, and
+ * seeded byte sources for keys and nonces.
+ */
+export {
+  type Aead,
+  type AeadBackend,
+  type OpenFailure,
+  type OpenResult,
+  type TagLength,
+  gcmNonceBytes,
+  gossipTagBytes,
+  espIcvBytes,
+} from "./aead.js";
+export { nobleAead } from "./aead-noble.js";
+export { loadNodeAead } from "./aead-node.js";
+export { createAead, defaultAead } from "./create-aead.js";
+export { fnv1a32 } from "./fnv.js";
+export { espSpi } from "./esp-spi.js";
+export { type ByteSource, type ForgeRandom, bytesToBinaryString, forgeRandomFrom } from "./byte-source.js";
