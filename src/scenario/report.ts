@@ -15,7 +15,7 @@ export function reproduceCommand(report: RunReport): string {
 export function formatStep(step: StepReport, report: RunReport): string {
   const lines: string[] = [];
   const when = `[${formatInstant(step.at)}]`;
-  if (step.kind === "wait") return `${when} (${step.text})\n`;
+  if (step.kind === "wait") return `${when} ${step.text}\n\n`;
   lines.push(`${when} ${step.node}$ ${step.text}`);
   const out = step.output;
   if (out !== undefined) {
@@ -28,7 +28,7 @@ export function formatStep(step: StepReport, report: RunReport): string {
     lines.push(`    seen:     ${c.seen.replaceAll("\n", "\n              ")}`);
     lines.push(`    seed ${report.seed}; reproduce with: ${reproduceCommand(report)}`);
   }
-  return `${lines.join("\n")}\n`;
+  return `${lines.join("\n")}\n\n`;
 }
 
 /** The closing summary. */
@@ -37,14 +37,14 @@ export function formatSummary(report: RunReport): string {
   const verdict = report.ok ? "OK" : "FAILED";
   const lines = [
     `${verdict}: scenario "${report.scenario}" (seed ${report.seed})`,
-    `  steps:       ${report.steps.length} run${report.skipped > 0 ? `, ${report.skipped} not reached before --until` : ""}`,
+    `  steps:        ${report.steps.length} run${report.skipped > 0 ? `, ${report.skipped} not reached before --until` : ""}`,
     `  expectations: ${checks - report.failures} passed, ${report.failures} failed`,
-    `  simulated:   ${formatInstant(report.simulatedTime)}`,
-    `  events:      ${report.events}`,
-    `  trace:       ${report.traceRecords} records`,
-    `  fingerprint: ${report.fingerprint}`,
+    `  simulated:    ${formatInstant(report.simulatedTime)}`,
+    `  events:       ${report.events}`,
+    `  trace:        ${report.traceRecords} records`,
+    `  fingerprint:  ${report.fingerprint}`,
   ];
-  if (!report.ok) lines.push(`  reproduce:   ${reproduceCommand(report)}`);
+  if (!report.ok) lines.push(`  reproduce:    ${reproduceCommand(report)}`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -53,5 +53,5 @@ export function formatReport(report: RunReport, quiet = false): string {
   const steps = quiet
     ? report.steps.filter((s) => s.checks.some((c) => !c.ok)).map((s) => formatStep(s, report))
     : report.steps.map((s) => formatStep(s, report));
-  return `${steps.join("")}${steps.length > 0 ? "\n" : ""}${formatSummary(report)}`;
+  return `${steps.join("")}${formatSummary(report)}`;
 }

@@ -29,6 +29,7 @@ export interface StepReport {
   /** The step as a person would write it: the command, or `wait 30s`. */
   readonly text: string;
   readonly node?: string;
+  /** When the step started. */
   readonly at: Instant;
   readonly output?: CommandOutput;
   readonly checks: readonly CheckResult[];
@@ -78,12 +79,13 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
   scenario.steps.forEach((step, index) => {
     if (cutShort) return;
     if (step.kind === "wait") {
+      const startedAt = sim.now;
       const to = Math.min(sim.now + step.duration, limit);
       cutShort = to < sim.now + step.duration;
       advance(to, index);
       const text = `wait ${formatDuration(step.duration)}`;
       sim.trace.record("step", { index, step: text });
-      steps.push({ index, kind: "wait", text, at: sim.now, checks: [], line: step.where.line });
+      steps.push({ index, kind: "wait", text, at: startedAt, checks: [], line: step.where.line });
       return;
     }
     steps.push(runDockerStep(sim, cluster, step, index));

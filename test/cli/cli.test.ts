@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { swarmsim } from "../support/cli.js";
 
-const fingerprintOf = (stdout: string) => /fingerprint: ([0-9a-f]{64})/.exec(stdout)?.[1];
+const fingerprintOf = (stdout: string) => /fingerprint: +([0-9a-f]{64})/.exec(stdout)?.[1];
 
 describe("swarmsim run", () => {
   it("runs the default scenario: steps, expectations, summary, exit 0", () => {
