@@ -13,7 +13,7 @@
 
 import { ctr, gcm } from "@noble/ciphers/aes.js";
 import type { Aead, OpenResult, TagLength } from "./aead.js";
-import { checkAad, checkBytes, checkKey, checkNonce, checkTagLength } from "./checks.js";
+import { checkAeadCall } from "./checks.js";
 
 /** Compares two equal-length byte runs in time that depends on the length only. */
 function equalConstantTime(a: Uint8Array, b: Uint8Array): boolean {
@@ -32,21 +32,13 @@ function firstPayloadCounter(nonce: Uint8Array): Uint8Array {
 }
 
 function seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array, tagLength?: TagLength): Uint8Array {
-  checkKey(key);
-  checkNonce(nonce);
-  checkBytes("plaintext", plaintext);
-  const additional = checkAad(aad);
-  const tagBytes = checkTagLength(tagLength);
+  const { aad: additional, tagBytes } = checkAeadCall(key, nonce, "plaintext", plaintext, aad, tagLength);
   const full = gcm(key, nonce, additional).encrypt(plaintext);
   return tagBytes === 16 ? full : full.slice(0, plaintext.length + tagBytes);
 }
 
 function open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array, tagLength?: TagLength): OpenResult {
-  checkKey(key);
-  checkNonce(nonce);
-  checkBytes("sealed", sealed);
-  const additional = checkAad(aad);
-  const tagBytes = checkTagLength(tagLength);
+  const { aad: additional, tagBytes } = checkAeadCall(key, nonce, "sealed", sealed, aad, tagLength);
   if (sealed.length < tagBytes) return { ok: false, reason: "too-short" };
   if (tagBytes === 16) {
     try {

@@ -11,7 +11,7 @@
 
 import type * as NodeCrypto from "node:crypto";
 import type { Aead, OpenResult, TagLength } from "./aead.js";
-import { checkAad, checkBytes, checkKey, checkNonce, checkTagLength } from "./checks.js";
+import { checkAeadCall } from "./checks.js";
 
 type GcmAlgorithm = "aes-128-gcm" | "aes-192-gcm" | "aes-256-gcm";
 
@@ -29,11 +29,7 @@ function loadNodeCrypto(): typeof NodeCrypto | undefined {
 
 function makeNodeAead(nodeCrypto: typeof NodeCrypto): Aead {
   function seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array, tagLength?: TagLength): Uint8Array {
-    checkKey(key);
-    checkNonce(nonce);
-    checkBytes("plaintext", plaintext);
-    const additional = checkAad(aad);
-    const tagBytes = checkTagLength(tagLength);
+    const { aad: additional, tagBytes } = checkAeadCall(key, nonce, "plaintext", plaintext, aad, tagLength);
     // With authTagLength set, OpenSSL emits the leftmost tagBytes of the GCM tag.
     const cipher = nodeCrypto.createCipheriv(algorithmFor(key), key, nonce, { authTagLength: tagBytes });
     cipher.setAAD(additional);
@@ -46,11 +42,7 @@ function makeNodeAead(nodeCrypto: typeof NodeCrypto): Aead {
   }
 
   function open(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array, aad?: Uint8Array, tagLength?: TagLength): OpenResult {
-    checkKey(key);
-    checkNonce(nonce);
-    checkBytes("sealed", sealed);
-    const additional = checkAad(aad);
-    const tagBytes = checkTagLength(tagLength);
+    const { aad: additional, tagBytes } = checkAeadCall(key, nonce, "sealed", sealed, aad, tagLength);
     if (sealed.length < tagBytes) return { ok: false, reason: "too-short" };
     const ciphertextLength = sealed.length - tagBytes;
     const decipher = nodeCrypto.createDecipheriv(algorithmFor(key), key, nonce, { authTagLength: tagBytes });

@@ -54,3 +54,27 @@ export function checkTagLength(tagLength: unknown): TagLength {
   }
   return tagLength;
 }
+
+/** The checked arguments of one seal or open call. */
+export interface AeadCall {
+  readonly aad: Uint8Array;
+  readonly tagBytes: TagLength;
+}
+
+/**
+ * Checks every argument of a seal or open call; `dataName` names the data
+ * argument (`"plaintext"` or `"sealed"`) in messages.
+ */
+export function checkAeadCall(
+  key: unknown,
+  nonce: unknown,
+  dataName: string,
+  data: unknown,
+  aad: unknown,
+  tagLength: unknown,
+): AeadCall {
+  checkKey(key);
+  checkNonce(nonce);
+  checkBytes(dataName, data);
+  return { aad: checkAad(aad), tagBytes: checkTagLength(tagLength) };
+}

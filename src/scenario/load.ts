@@ -53,7 +53,7 @@ export function loadScenario(text: string, file: string): Scenario {
 
 /** The underlay when a scenario names none: 1 ms fixed latency, no loss. */
 export function defaultUnderlay(): UnderlaySpec {
-  return { latency: { kind: "fixed", value: ms(1) }, lossPpm: 0 };
+  return { latency: { kind: "fixed", latency: ms(1) }, lossPpm: 0 };
 }
 
 function readCluster(r: Reader, node: YamlNode): ClusterSpec | undefined {
@@ -120,7 +120,7 @@ function readUnderlay(r: Reader, node: YamlNode): UnderlaySpec | undefined {
 function readLatency(r: Reader, node: YamlNode): LatencySpec | undefined {
   if (!isMap(node)) {
     const value = r.duration(node, "underlay.latency");
-    return value === undefined ? undefined : { kind: "fixed", value };
+    return value === undefined ? undefined : { kind: "fixed", latency: value };
   }
   const e = r.entries(node, "underlay.latency", [], ["uniform", "exponential"]);
   if (e === undefined) return undefined;

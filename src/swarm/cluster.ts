@@ -5,9 +5,9 @@
  * listed), so the same seed gives the same hosts, addresses and identities.
  */
 
-import { Fabric, type Host, type LatencyModel, type WireDigest, attachPcap, attachWireDigest } from "../net/index.js";
+import { Fabric, type Host, type WireDigest, attachPcap, attachWireDigest } from "../net/index.js";
 import { newId } from "../pki/index.js";
-import type { ClusterSpec, LatencySpec, NodeSpec, UnderlaySpec } from "./spec.js";
+import type { ClusterSpec, NodeSpec, UnderlaySpec } from "./spec.js";
 import type { Simulation } from "../sim/index.js";
 import { type CommandOutput, CommandRegistry, fail } from "./docker/registry.js";
 import { dockerVersion } from "./docker/version.js";
@@ -31,17 +31,6 @@ export function defaultRegistry(): CommandRegistry<DockerContext> {
   return new CommandRegistry<DockerContext>().register("version", ({ node }, args) => dockerVersion(node.os, args));
 }
 
-function latencyModel(spec: LatencySpec): LatencyModel {
-  switch (spec.kind) {
-    case "fixed":
-      return { kind: "fixed", latency: spec.value };
-    case "uniform":
-      return { kind: "uniform", min: spec.min, max: spec.max };
-    case "exponential":
-      return { kind: "exponential", mean: spec.mean };
-  }
-}
-
 /** The simulated world of one run. */
 export class Cluster {
   readonly fabric: Fabric;
@@ -55,7 +44,7 @@ export class Cluster {
     spec: ClusterSpec,
     underlay: UnderlaySpec,
   ) {
-    this.fabric = new Fabric(sim, { latency: latencyModel(underlay.latency), lossPpm: underlay.lossPpm });
+    this.fabric = new Fabric(sim, underlay);
     this.wire = attachWireDigest(this.fabric);
     const ids = sim.rng.fork("identity");
     for (const nodeSpec of spec.nodes) this.addNode(nodeSpec, newId(ids.fork(nodeSpec.name)));

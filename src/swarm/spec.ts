@@ -3,7 +3,7 @@
  * the programmatic API both describe a cluster in these terms.
  */
 
-import type { Duration } from "../sim/index.js";
+import type { LatencyModel, LinkSpec } from "../net/index.js";
 
 /** A node's role in the swarm. */
 export type NodeRole = "manager" | "worker";
@@ -22,16 +22,8 @@ export interface ClusterSpec {
   readonly nodes: readonly NodeSpec[];
 }
 
-/** How long a packet takes on a link. */
-export type LatencySpec =
-  | { readonly kind: "fixed"; readonly value: Duration }
-  | { readonly kind: "uniform"; readonly min: Duration; readonly max: Duration }
-  | { readonly kind: "exponential"; readonly mean: Duration };
+/** How long a packet takes on a link: the underlay's own latency model. */
+export type LatencySpec = LatencyModel;
 
-/** The underlay between the nodes. */
-export interface UnderlaySpec {
-  readonly latency: LatencySpec;
-  /** Packet loss in parts per million (1% = 10 000). */
-  readonly lossPpm: number;
-}
-
+/** The underlay between the nodes: every link's latency and loss (parts per million). */
+export type UnderlaySpec = LinkSpec;

@@ -31,7 +31,7 @@ describe("loading a scenario", () => {
       "worker-1:worker:linux",
       "worker-2:worker:linux",
     ]);
-    expect(s.underlay).toEqual({ latency: { kind: "fixed", value: parseDuration("1ms") }, lossPpm: 0 });
+    expect(s.underlay).toEqual({ latency: { kind: "fixed", latency: parseDuration("1ms") }, lossPpm: 0 });
     const [first, second, wait, last] = s.steps;
     expect(first).toMatchObject({ kind: "docker", on: "manager-1", argv: ["docker", "network", "ls"], expect: { exitCode: 0 } });
     expect(second).toMatchObject({ kind: "docker", on: "worker-1", expect: { stdoutContains: ["x"] }, where: { line: 7, column: 5 } });
