@@ -10,22 +10,33 @@ const SHOW_AFTER_MS = 2_000;
 const REDRAW_EVERY_MS = 100;
 const WIDTH = 24;
 
+/** Where the bar is drawn: a terminal's stderr, or a stand-in in tests. */
+export interface ProgressStream {
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+  write(text: string): unknown;
+}
+
 /** Draws progress for one run. */
 export class ProgressBar {
-  private readonly startedAt = Date.now();
+  private readonly startedAt: number;
   private lastDraw = 0;
   private drawn = false;
 
   constructor(
-    private readonly stream: NodeJS.WriteStream,
+    private readonly stream: ProgressStream,
     private readonly totalSteps: number,
     private readonly until?: number,
-  ) {}
+    /** The wall clock in milliseconds (a stand-in in tests). */
+    private readonly wallClock: () => number = Date.now,
+  ) {
+    this.startedAt = wallClock();
+  }
 
   /** Called by the runner; draws at most ten times a second. */
   update(p: { readonly now: Instant; readonly events: number; readonly step: number }): void {
     if (!this.stream.isTTY) return;
-    const wall = Date.now();
+    const wall = this.wallClock();
     if (wall - this.startedAt < SHOW_AFTER_MS || wall - this.lastDraw < REDRAW_EVERY_MS) return;
     this.lastDraw = wall;
     const fraction = this.until !== undefined && this.until > 0 ? p.now / this.until : p.step / Math.max(1, this.totalSteps);
