@@ -20,7 +20,10 @@ describe("swarmsim run", () => {
   });
 
   it("is deterministic across processes, and the seed matters", () => {
-    const a = fingerprintOf(swarmsim("run", "scenarios/default.yaml", "--quiet").stdout);
+    const quiet = swarmsim("run", "scenarios/default.yaml", "--quiet").stdout;
+    expect(quiet).not.toContain("docker version");
+    expect(quiet).toMatch(/^OK: scenario "default"/);
+    const a = fingerprintOf(quiet);
     const b = fingerprintOf(swarmsim("run", "scenarios/default.yaml", "--quiet").stdout);
     const c = fingerprintOf(swarmsim("run", "scenarios/default.yaml", "--quiet", "--seed", "7").stdout);
     expect(a).toBeDefined();
