@@ -33,3 +33,4 @@ export { type TraceValue, canonicalJson, toHex } from "./canonical.js";
 export { type TraceKinds, type TraceRecord, type TraceSink, MemorySink, JsonlSink, Trace } from "./trace.js";
 export { type BusEvents, Bus } from "./bus.js";
 export { type SimulationOptions, Simulation } from "./simulation.js";
+export { CALENDAR_EPOCH_UNIX_MS, unixMillisAt, unixSecondsAt, dateAt, instantOfDate } from "./calendar.js";
