@@ -7,10 +7,10 @@
 
 import { LineCounter, isMap, isScalar, parseDocument } from "yaml";
 import { checkSeed, ms } from "../sim/index.js";
-import { splitCommandLine } from "../swarm/index.js";
+import { referencedVariables, splitCommandLine } from "../swarm/index.js";
 import { ScenarioError, type ScenarioProblem } from "./errors.js";
-import { Reader, type YamlNode } from "./reader.js";
-import type { ClusterSpec, Expectation, LatencySpec, NodeSpec, Scenario, Step, UnderlaySpec } from "./types.js";
+import { type Entries, Reader, type YamlNode } from "./reader.js";
+import type { ClusterSpec, DockerStep, Expectation, LatencySpec, NodeSpec, Scenario, Step, UnderlaySpec } from "./types.js";
 
 /** The default seed when a scenario names none. */
 export const DEFAULT_SEED = 1;
@@ -57,8 +57,16 @@ export function defaultUnderlay(): UnderlaySpec {
 }
 
 function readCluster(r: Reader, node: YamlNode): ClusterSpec | undefined {
-  const e = r.entries(node, "cluster", [], ["managers", "workers", "nodes"]);
+  const e = r.entries(node, "cluster", [], ["managers", "workers", "nodes", "bootstrap"]);
   if (e === undefined) return undefined;
+  const bootstrapNode = e.get("bootstrap");
+  const bootstrap = bootstrapNode === undefined ? "auto" : r.oneOf(bootstrapNode.value, "cluster.bootstrap", ["auto", "manual"] as const);
+  if (bootstrap === undefined) return undefined;
+  const nodes = readNodes(r, node, e);
+  return nodes === undefined ? undefined : { nodes, bootstrap };
+}
+
+function readNodes(r: Reader, node: YamlNode, e: Entries): NodeSpec[] | undefined {
   const nodesEntry = e.get("nodes");
   if (nodesEntry !== undefined) {
     if (e.has("managers") || e.has("workers")) {
@@ -74,10 +82,10 @@ function readCluster(r: Reader, node: YamlNode): ClusterSpec | undefined {
   const nodes: NodeSpec[] = [];
   for (let i = 1; i <= managers; i++) nodes.push({ name: `manager-${i}`, role: "manager", os: "linux" });
   for (let i = 1; i <= workers; i++) nodes.push({ name: `worker-${i}`, role: "worker", os: "linux" });
-  return { nodes };
+  return nodes;
 }
 
-function readNodeList(r: Reader, node: YamlNode): ClusterSpec | undefined {
+function readNodeList(r: Reader, node: YamlNode): NodeSpec[] | undefined {
   const items = r.list(node, "cluster.nodes");
   if (items === undefined) return undefined;
   const nodes: NodeSpec[] = [];
@@ -103,7 +111,7 @@ function readNodeList(r: Reader, node: YamlNode): ClusterSpec | undefined {
   if (nodes.length > 0 && !nodes.some((n) => n.role === "manager")) {
     return r.problem(node, "cluster.nodes needs at least one manager (a swarm is created on a manager)");
   }
-  return { nodes };
+  return nodes;
 }
 
 function readUnderlay(r: Reader, node: YamlNode): UnderlaySpec | undefined {
@@ -150,25 +158,26 @@ function readSteps(r: Reader, node: YamlNode, cluster: ClusterSpec | undefined):
   const firstManager = cluster?.nodes.find((n) => n.role === "manager")?.name ?? "manager-1";
   const names = cluster === undefined ? undefined : new Set(cluster.nodes.map((n) => n.name));
   const steps: Step[] = [];
+  const captured = new Set<string>();
   for (const item of items) {
-    const step = readStep(r, item, firstManager, names);
+    const step = readStep(r, item, firstManager, names, captured);
     if (step !== undefined) steps.push(step);
   }
   return steps;
 }
 
-function readStep(r: Reader, node: YamlNode, firstManager: string, names: ReadonlySet<string> | undefined): Step | undefined {
+function readStep(r: Reader, node: YamlNode, firstManager: string, names: ReadonlySet<string> | undefined, captured: Set<string>): Step | undefined {
   const where = r.pos(node);
   if (isScalar(node)) {
     const command = r.string(node, "a step (a docker command)");
-    return command === undefined ? undefined : dockerStep(r, node, command, firstManager, undefined, where);
+    return command === undefined ? undefined : dockerStep(r, node, command, firstManager, undefined, where, captured);
   }
   if (isMap(node) && node.items.some((p) => isScalar(p.key) && p.key.value === "wait")) {
     const e = r.entries(node, "a wait step", ["wait"], []);
     const duration = r.duration(e?.get("wait")?.value, "wait");
     return duration === undefined ? undefined : { kind: "wait", duration, where };
   }
-  const e = r.entries(node, "a step", ["run"], ["on", "expect"]);
+  const e = r.entries(node, "a step", ["run"], ["on", "expect", "capture"]);
   if (e === undefined) return undefined;
   const command = r.string(e.get("run")?.value, "run (a docker command)");
   const onNode = e.get("on")?.value;
@@ -179,11 +188,38 @@ function readStep(r: Reader, node: YamlNode, firstManager: string, names: Readon
       r.problem(onNode, `expected the name of a node in the cluster for "on" (${[...names].join(", ")}), got "${name}"`);
     } else if (name !== undefined) on = name;
   }
+  const captureNode = e.get("capture")?.value;
+  let capture: string | undefined;
+  if (captureNode !== undefined) {
+    capture = r.string(captureNode, "capture (a variable name)");
+    if (capture !== undefined && !VARIABLE_NAME.test(capture)) {
+      r.problem(captureNode, `expected a variable name of letters, digits and _ for capture (used later as $NAME), got "${capture}"`);
+      capture = undefined;
+    }
+  }
   if (command === undefined) return undefined;
-  return dockerStep(r, e.get("run")?.value, command, on, e.get("expect")?.value, where);
+  const step = dockerStep(r, e.get("run")?.value, command, on, e.get("expect")?.value, where, captured);
+  if (step === undefined || capture === undefined) return step;
+  captured.add(capture);
+  return { ...step, capture };
 }
 
-function dockerStep(r: Reader, commandNode: YamlNode, command: string, on: string, expectNode: YamlNode, where: ReturnType<Reader["pos"]>): Step | undefined {
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function dockerStep(
+  r: Reader,
+  commandNode: YamlNode,
+  command: string,
+  on: string,
+  expectNode: YamlNode,
+  where: ReturnType<Reader["pos"]>,
+  captured: ReadonlySet<string>,
+): DockerStep | undefined {
+  const variables = referencedVariables(command);
+  const unknown = variables.find((v) => !captured.has(v));
+  if (unknown !== undefined) {
+    return r.problem(commandNode, `"$${unknown}" is not captured by an earlier step: expected a variable set with "capture: ${unknown}" before this step`);
+  }
   const split = splitCommandLine(command);
   if (!split.ok) return r.problem(commandNode, `cannot split the command into words: ${split.reason}`);
   if (split.argv[0] !== "docker") {
@@ -191,7 +227,7 @@ function dockerStep(r: Reader, commandNode: YamlNode, command: string, on: strin
   }
   const expect = expectNode === undefined ? defaultExpectation(where) : readExpectation(r, expectNode);
   if (expect === undefined) return undefined;
-  return { kind: "docker", command, argv: split.argv, on, expect, where };
+  return { kind: "docker", command, argv: split.argv, on, expect, where, usesVariables: variables.length > 0 };
 }
 
 function defaultExpectation(where: Expectation["where"]): Expectation {

@@ -4,7 +4,7 @@
  */
 
 import { type Duration, type Instant, type TraceSink, Simulation, formatDuration, instant } from "../sim/index.js";
-import { Cluster, type CommandOutput } from "../swarm/index.js";
+import { Cluster, type CommandOutput, expandVariables, fail, splitCommandLine } from "../swarm/index.js";
 import { type CheckResult, checkOutput } from "./expect.js";
 import type { DockerStep, Scenario, Step } from "./types.js";
 
@@ -75,6 +75,7 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
   };
 
   const steps: StepReport[] = [];
+  const variables = new Map<string, string>();
   let cutShort = false;
   scenario.steps.forEach((step, index) => {
     if (cutShort) return;
@@ -88,7 +89,7 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
       steps.push({ index, kind: "wait", text, at: startedAt, checks: [], line: step.where.line });
       return;
     }
-    steps.push(runDockerStep(sim, cluster, step, index));
+    steps.push(runDockerStep(sim, cluster, step, index, variables));
     options.onProgress?.({ now: sim.now, events: sim.scheduler.executed, step: index });
   });
   const skipped = scenario.steps.length - steps.length;
@@ -116,10 +117,28 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
   };
 }
 
-function runDockerStep(sim: Simulation, cluster: Cluster, step: DockerStep, index: number): StepReport {
-  const output = cluster.docker(step.on, step.argv);
-  sim.trace.record("step", { index, step: step.command, exitCode: output.exitCode, stdout: output.stdout, stderr: output.stderr }, step.on);
+function runDockerStep(sim: Simulation, cluster: Cluster, step: DockerStep, index: number, variables: Map<string, string>): StepReport {
+  const words = commandWords(step, variables);
+  const text = words.text;
+  const output = "argv" in words ? cluster.docker(step.on, words.argv) : words.refused;
+  if (step.capture !== undefined) variables.set(step.capture, output.stdout.trim());
+  sim.trace.record("step", { index, step: text, exitCode: output.exitCode, stdout: output.stdout, stderr: output.stderr }, step.on);
   const checks = checkOutput(step.expect, output);
   for (const c of checks) sim.trace.record("expect", { index, what: c.what, ok: c.ok }, step.on);
-  return { index, kind: "docker", text: step.command, node: step.on, at: sim.now, output, checks, line: step.where.line };
+  return { index, kind: "docker", text, node: step.on, at: sim.now, output, checks, line: step.where.line };
+}
+
+/** The command as run: with captured variables expanded, then split into words as a shell would. */
+function commandWords(
+  step: DockerStep,
+  variables: ReadonlyMap<string, string>,
+): { text: string; argv: readonly string[] } | { text: string; refused: CommandOutput } {
+  if (!step.usesVariables) return { text: step.command, argv: step.argv };
+  // The loader checked that every variable is captured by an earlier step, and every
+  // earlier step has run, so expansion cannot miss; splitting can fail only on a
+  // captured value that breaks the quoting, which the shell would refuse too.
+  const expanded = expandVariables(step.command, variables);
+  const text = expanded.ok ? expanded.line : step.command;
+  const split = splitCommandLine(text);
+  return split.ok ? { text, argv: split.argv } : { text, refused: fail(`sh: syntax error: ${split.reason}`, 2) };
 }

@@ -5,7 +5,7 @@
 import type { Duration } from "../sim/index.js";
 import type { SourcePos } from "./errors.js";
 
-export type { NodeRole, NodeOs, NodeSpec, ClusterSpec, LatencySpec, UnderlaySpec } from "../swarm/index.js";
+export type { NodeRole, NodeOs, NodeSpec, ClusterSpec, BootstrapMode, LatencySpec, UnderlaySpec } from "../swarm/index.js";
 import type { ClusterSpec, UnderlaySpec } from "../swarm/index.js";
 
 /** What a command step must show. Absent keys are not checked, but `exitCode` defaults to 0. */
@@ -27,6 +27,10 @@ export interface DockerStep {
   /** The node it runs on. */
   readonly on: string;
   readonly expect: Expectation;
+  /** Stores the command's stdout (trimmed) under this name, for `$NAME` in later commands. */
+  readonly capture?: string;
+  /** Whether the command refers to captured variables (then it is split after expansion, at run time). */
+  readonly usesVariables: boolean;
   readonly where: SourcePos;
 }
 

@@ -1,7 +1,8 @@
 /** The swarm: the world (Cluster), its nodes, and the docker CLI they answer. */
-export type { NodeRole, NodeOs, NodeSpec, ClusterSpec, LatencySpec, UnderlaySpec } from "./spec.js";
+export type { NodeRole, NodeOs, NodeSpec, ClusterSpec, BootstrapMode, LatencySpec, UnderlaySpec } from "./spec.js";
 export { type DockerContext, Cluster, defaultRegistry } from "./cluster.js";
 export { SwarmNode } from "./node.js";
 export { type CommandOutput, type CommandHandler, CommandRegistry, ok, fail, unknownCommand } from "./docker/registry.js";
-export { type SplitResult, splitCommandLine, joinCommandLine } from "./docker/argv.js";
+export { type SplitResult, splitCommandLine, joinCommandLine, expandVariables, referencedVariables } from "./docker/argv.js";
+export { type CommandSpec, type FlagSpec, type FlagType, type FlagValue, type ParsedCommand, type ParseOutcome, parseCommand } from "./docker/command.js";
 export { MODELLED_ENGINE, dockerVersion } from "./docker/version.js";

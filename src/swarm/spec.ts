@@ -17,9 +17,17 @@ export interface NodeSpec {
   readonly os: NodeOs;
 }
 
+/**
+ * How the swarm comes to be: `auto` initialises it on the first manager and
+ * joins every other node before the first step; `manual` starts every node
+ * outside any swarm, and the steps run `docker swarm init` and the joins.
+ */
+export type BootstrapMode = "auto" | "manual";
+
 /** The cluster, always as named nodes (counts are expanded to `manager-1`, `worker-1`, ...). */
 export interface ClusterSpec {
   readonly nodes: readonly NodeSpec[];
+  readonly bootstrap: BootstrapMode;
 }
 
 /** How long a packet takes on a link: the underlay's own latency model. */

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { joinCommandLine, splitCommandLine } from "../../src/swarm/index.js";
+import { expandVariables, joinCommandLine, referencedVariables, splitCommandLine } from "../../src/swarm/index.js";
 import { propertyRuns } from "../support/properties.js";
 
 describe("splitting a command line into words", () => {
@@ -27,5 +27,26 @@ describe("splitting a command line into words", () => {
       }),
       { seed: 11, numRuns: propertyRuns(500) },
     );
+  });
+});
+
+describe("variables in command lines", () => {
+  const values = new Map([
+    ["TOKEN", "SWMTKN-1-abc"],
+    ["IP", "10.0.0.1"],
+  ]);
+
+  it("expands $NAME and ${NAME} outside single quotes", () => {
+    expect(expandVariables("docker swarm join --token $TOKEN ${IP}:2377", values)).toEqual({
+      ok: true,
+      line: "docker swarm join --token SWMTKN-1-abc 10.0.0.1:2377",
+    });
+    expect(expandVariables(`sh -c 'echo $TOKEN' "$IP"`, values)).toEqual({ ok: true, line: `sh -c 'echo $TOKEN' "10.0.0.1"` });
+    expect(expandVariables("echo \\$TOKEN", values)).toEqual({ ok: true, line: "echo \\$TOKEN" });
+  });
+
+  it("names the first variable without a value", () => {
+    expect(expandVariables("x $NOPE $IP", values)).toEqual({ ok: false, missing: "NOPE" });
+    expect(referencedVariables(`a $A '$B' "\${C}"`)).toEqual(["A", "C"]);
   });
 });

@@ -86,3 +86,33 @@ describe("loading a scenario", () => {
     expect(() => loadScenario("name: x\n", "bad.yaml")).toThrow(/^bad\.yaml:1:1: /);
   });
 });
+
+describe("bootstrap and captured variables", () => {
+  it("reads cluster.bootstrap (auto by default) and capture", () => {
+    const s = loadScenario(
+      [
+        "name: manual",
+        "cluster: {managers: 1, workers: 1, bootstrap: manual}",
+        "steps:",
+        "  - {run: docker version, capture: VERSION}",
+        "  - {run: \"docker version $VERSION\", on: worker-1}",
+      ].join("\n"),
+      "m.yaml",
+    );
+    expect(s.cluster.bootstrap).toBe("manual");
+    expect(s.steps[0]).toMatchObject({ capture: "VERSION", usesVariables: false });
+    expect(s.steps[1]).toMatchObject({ usesVariables: true });
+    expect(loadScenario("name: a\ncluster: {managers: 1}\nsteps: []\n", "a.yaml").cluster.bootstrap).toBe("auto");
+  });
+
+  it.each([
+    ["a variable no earlier step captures", "steps:\n  - docker swarm join --token $TOKEN m:2377\n  - {run: docker version, capture: TOKEN}\n", /^s\.yaml:5:5: "\$TOKEN" is not captured by an earlier step/],
+    ["a bad variable name", "steps:\n  - {run: docker version, capture: 9lives}\n", /^s\.yaml:5:36: expected a variable name/],
+    ["a bad bootstrap mode", "steps: []\n", /bootstrap/],
+  ])("reports %s", (what, steps, pattern) => {
+    const cluster = what === "a bad bootstrap mode" ? "cluster: {managers: 1, bootstrap: later}\n" : "cluster: {managers: 1}\n";
+    const r = parseScenario(`name: x\nseed: 1\n${cluster}${steps}`, "s.yaml");
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(formatProblem(r.problems[0]!)).toMatch(pattern);
+  });
+});

@@ -63,3 +63,58 @@ export function splitCommandLine(line: string): SplitResult {
 export function joinCommandLine(argv: readonly string[]): string {
   return argv.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replaceAll("'", `'\\''`)}'`)).join(" ");
 }
+
+const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+
+/** Calls `visit` for each `$NAME` or `${NAME}` outside single quotes, as a shell expands them. */
+function eachVariable(line: string, visit: (name: string, start: number, end: number) => void): void {
+  let quoted = false;
+  let segmentStart = 0;
+  const scan = (from: number, to: number) => {
+    for (const m of line.slice(from, to).matchAll(VARIABLE)) {
+      const start = from + m.index!;
+      if (line[start - 1] === "\\") continue; // an escaped dollar is literal
+      visit((m[1] ?? m[2])!, start, start + m[0].length);
+    }
+  };
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === "\\" && !quoted) {
+      i++;
+      continue;
+    }
+    if (line[i] === "'") {
+      if (!quoted) scan(segmentStart, i);
+      quoted = !quoted;
+      segmentStart = i + 1;
+    }
+  }
+  if (!quoted) scan(segmentStart, line.length);
+}
+
+/** The variables a command line refers to (outside single quotes), in order. */
+export function referencedVariables(line: string): string[] {
+  const names: string[] = [];
+  eachVariable(line, (name) => names.push(name));
+  return names;
+}
+
+/**
+ * Replaces `$NAME` and `${NAME}` outside single quotes with their values, as a
+ * shell would before splitting words. A name with no value is reported.
+ */
+export function expandVariables(line: string, values: ReadonlyMap<string, string>): { ok: true; line: string } | { ok: false; missing: string } {
+  let out = "";
+  let last = 0;
+  let missing: string | undefined;
+  eachVariable(line, (name, start, end) => {
+    const value = values.get(name);
+    if (value === undefined) {
+      missing ??= name;
+      return;
+    }
+    out += line.slice(last, start) + value;
+    last = end;
+  });
+  if (missing !== undefined) return { ok: false, missing };
+  return { ok: true, line: out + line.slice(last) };
+}
