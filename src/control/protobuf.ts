@@ -1,0 +1,197 @@
+/**
+ * The protocol buffers wire format, as much of it as swarmkit's control-plane
+ * messages use: varints (wire type 0) and length-delimited fields (wire type 2:
+ * strings, bytes, nested messages). Encoding is canonical (fields in the order
+ * written, proto3 defaults left out by the message encoders); decoding never
+ * throws on hostile bytes, it returns a reason.
+ */
+
+const VARINT = 0;
+const FIXED64 = 1;
+const LENGTH_DELIMITED = 2;
+const FIXED32 = 5;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** Builds one message, field by field. */
+export class ProtoWriter {
+  private readonly parts: number[] = [];
+  private readonly chunks: Uint8Array[] = [];
+
+  private flushBytes(): void {
+    if (this.parts.length > 0) {
+      this.chunks.push(Uint8Array.from(this.parts));
+      this.parts.length = 0;
+    }
+  }
+
+  private varint(value: number): void {
+    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`"value" expected a whole number from 0 to 2^53-1, got ${value}`);
+    let v = value;
+    while (v >= 0x80) {
+      this.parts.push((v % 0x80) | 0x80);
+      v = Math.floor(v / 0x80);
+    }
+    this.parts.push(v);
+  }
+
+  private key(field: number, wireType: number): void {
+    this.varint(field * 8 + wireType);
+  }
+
+  /** A varint field (uint32, uint64, enum, bool); 0 is left out, as proto3 does. */
+  uint(field: number, value: number | boolean): this {
+    const n = typeof value === "boolean" ? (value ? 1 : 0) : value;
+    if (n === 0) return this;
+    this.key(field, VARINT);
+    this.varint(n);
+    return this;
+  }
+
+  /** A bytes field; empty is left out. */
+  bytes(field: number, value: Uint8Array): this {
+    if (value.length === 0) return this;
+    this.key(field, LENGTH_DELIMITED);
+    this.varint(value.length);
+    this.flushBytes();
+    this.chunks.push(value);
+    return this;
+  }
+
+  /** A string field (UTF-8); empty is left out. */
+  string(field: number, value: string): this {
+    return this.bytes(field, encoder.encode(value));
+  }
+
+  /** A nested message field, written even when empty (a set message differs from an unset one). */
+  message(field: number, value: Uint8Array): this {
+    this.key(field, LENGTH_DELIMITED);
+    this.varint(value.length);
+    this.flushBytes();
+    this.chunks.push(value);
+    return this;
+  }
+
+  /** The message's bytes. */
+  finish(): Uint8Array {
+    this.flushBytes();
+    const total = this.chunks.reduce((n, c) => n + c.length, 0);
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  }
+}
+
+/** One decoded field: a number for varints, bytes for length-delimited fields. */
+export type ProtoValue = number | Uint8Array;
+
+/** Fields by number, each with every value it carried, in order. */
+export type ProtoFields = ReadonlyMap<number, readonly ProtoValue[]>;
+
+/** Decoded fields, or why the bytes are not a message. */
+export type ProtoResult = { readonly ok: true; readonly fields: ProtoFields } | { readonly ok: false; readonly reason: string };
+
+/** Splits a message into its fields. Unknown fields are kept; fixed32/64 fields are skipped, as no swarmkit message here has them. */
+export function readFields(bytes: Uint8Array): ProtoResult {
+  const fields = new Map<number, ProtoValue[]>();
+  let at = 0;
+  const varint = (): number | undefined => {
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      if (at >= bytes.length) return undefined;
+      const b = bytes[at++]!;
+      value += (b & 0x7f) * scale;
+      if (value > MAX_SAFE) return undefined;
+      if ((b & 0x80) === 0) return value;
+      scale *= 0x80;
+    }
+    return undefined;
+  };
+  while (at < bytes.length) {
+    const key = varint();
+    if (key === undefined) return { ok: false, reason: "truncated or oversized field key" };
+    const field = Math.floor(key / 8);
+    const wireType = key % 8;
+    if (field === 0) return { ok: false, reason: "field number 0" };
+    let value: ProtoValue;
+    if (wireType === VARINT) {
+      const v = varint();
+      if (v === undefined) return { ok: false, reason: `field ${field}: truncated or oversized varint` };
+      value = v;
+    } else if (wireType === LENGTH_DELIMITED) {
+      const length = varint();
+      if (length === undefined || at + length > bytes.length) return { ok: false, reason: `field ${field}: length runs past the end` };
+      value = bytes.subarray(at, at + length);
+      at += length;
+    } else if (wireType === FIXED64 || wireType === FIXED32) {
+      const size = wireType === FIXED64 ? 8 : 4;
+      if (at + size > bytes.length) return { ok: false, reason: `field ${field}: truncated fixed field` };
+      at += size;
+      continue;
+    } else {
+      return { ok: false, reason: `field ${field}: unsupported wire type ${wireType}` };
+    }
+    const list = fields.get(field);
+    if (list === undefined) fields.set(field, [value]);
+    else list.push(value);
+  }
+  return { ok: true, fields };
+}
+
+/** Typed access to decoded fields; a wrong type is a reason, not a throw. */
+export class FieldReader {
+  /** The first problem met, if any. */
+  problem: string | undefined;
+
+  constructor(private readonly fields: ProtoFields) {}
+
+  private last(field: number): ProtoValue | undefined {
+    const list = this.fields.get(field);
+    return list === undefined ? undefined : list[list.length - 1];
+  }
+
+  /** A varint field, 0 when absent (proto3: the last value wins). */
+  uint(field: number): number {
+    const v = this.last(field);
+    if (v === undefined) return 0;
+    if (typeof v !== "number") {
+      this.problem ??= `field ${field}: expected a varint`;
+      return 0;
+    }
+    return v;
+  }
+
+  /** A bytes field, empty when absent. */
+  bytes(field: number): Uint8Array {
+    const v = this.last(field);
+    if (v === undefined) return new Uint8Array(0);
+    if (typeof v === "number") {
+      this.problem ??= `field ${field}: expected bytes`;
+      return new Uint8Array(0);
+    }
+    return v;
+  }
+
+  /** A string field, empty when absent or not UTF-8 (which is a problem). */
+  string(field: number): string {
+    const b = this.bytes(field);
+    try {
+      return decoder.decode(b);
+    } catch {
+      this.problem ??= `field ${field}: not UTF-8`;
+      return "";
+    }
+  }
+
+  /** Whether the field is present. */
+  has(field: number): boolean {
+    return this.fields.has(field);
+  }
+}

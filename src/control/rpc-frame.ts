@@ -1,0 +1,115 @@
+/**
+ * RPC framing on a control-plane connection.
+ *
+ * swarmkit speaks gRPC: HTTP/2 streams whose DATA frames carry gRPC
+ * length-prefixed messages (1 byte compressed flag, 4 bytes big-endian length,
+ * then the protobuf message), with the method in the `:path` header and the
+ * status in the trailers. The simulator keeps the length-prefixed message
+ * framing and the protobuf bodies, and replaces HTTP/2 (headers, streams,
+ * flow control) with a small protobuf envelope that carries the call ID, the
+ * method path and the status: what a reader of the decrypted capture needs to
+ * follow a call. docs/fidelity.md records this.
+ */
+
+import { FieldReader, ProtoWriter, readFields } from "./protobuf.js";
+
+/** gRPC status codes used by swarmkit's control plane (google.golang.org/grpc/codes). */
+export const GrpcCode = {
+  ok: 0,
+  invalidArgument: 3,
+  deadlineExceeded: 4,
+  notFound: 5,
+  permissionDenied: 7,
+  failedPrecondition: 9,
+  unavailable: 14,
+  unauthenticated: 16,
+} as const;
+
+const CODE_NAMES: ReadonlyMap<number, string> = new Map([
+  [0, "OK"],
+  [3, "InvalidArgument"],
+  [4, "DeadlineExceeded"],
+  [5, "NotFound"],
+  [7, "PermissionDenied"],
+  [9, "FailedPrecondition"],
+  [14, "Unavailable"],
+  [16, "Unauthenticated"],
+]);
+
+/** grpc-go's error text: `rpc error: code = PermissionDenied desc = ...`. */
+export function grpcErrorText(code: number, message: string): string {
+  return `rpc error: code = ${CODE_NAMES.get(code) ?? `Code(${code})`} desc = ${message}`;
+}
+
+/** A call from client to server. */
+export interface RpcRequest {
+  readonly callId: number;
+  readonly method: string;
+  readonly body: Uint8Array;
+}
+
+/** The answer to a call. */
+export interface RpcResponse {
+  readonly callId: number;
+  readonly code: number;
+  readonly message: string;
+  readonly body: Uint8Array;
+}
+
+/** The largest message accepted: gRPC's default receive limit, 4 MiB. */
+export const maxMessageBytes = 4 * 1024 * 1024;
+
+/** Wraps a message in gRPC's length prefix. */
+export function lengthPrefixed(message: Uint8Array): Uint8Array {
+  const out = new Uint8Array(5 + message.length);
+  new DataView(out.buffer).setUint32(1, message.length);
+  out.set(message, 5);
+  return out;
+}
+
+export const encodeRequest = (r: RpcRequest) =>
+  lengthPrefixed(new ProtoWriter().uint(1, r.callId).string(2, r.method).bytes(3, r.body).finish());
+export const encodeResponse = (r: RpcResponse) =>
+  lengthPrefixed(new ProtoWriter().uint(1, r.callId).uint(2, r.code).string(3, r.message).bytes(4, r.body).finish());
+
+type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+
+function parseEnvelope<T>(bytes: Uint8Array, read: (r: FieldReader) => T): Parsed<T> {
+  const fields = readFields(bytes);
+  if (!fields.ok) return fields;
+  const r = new FieldReader(fields.fields);
+  const value = read(r);
+  return r.problem === undefined ? { ok: true, value } : { ok: false, reason: r.problem };
+}
+
+export const decodeRequest = (b: Uint8Array) => parseEnvelope(b, (r) => ({ callId: r.uint(1), method: r.string(2), body: r.bytes(3) }));
+export const decodeResponse = (b: Uint8Array) =>
+  parseEnvelope(b, (r) => ({ callId: r.uint(1), code: r.uint(2), message: r.string(3), body: r.bytes(4) }));
+
+/**
+ * Reassembles length-prefixed messages from a byte stream that arrives in
+ * arbitrary pieces. A compressed flag other than 0, or a length over the
+ * limit, is a protocol error: the connection must be dropped.
+ */
+export class MessageReassembler {
+  private buffer = new Uint8Array(0);
+
+  /** Adds bytes; returns the complete messages, or a reason to drop the connection. */
+  push(bytes: Uint8Array): { ok: true; messages: Uint8Array[] } | { ok: false; reason: string } {
+    const joined = new Uint8Array(this.buffer.length + bytes.length);
+    joined.set(this.buffer);
+    joined.set(bytes, this.buffer.length);
+    const messages: Uint8Array[] = [];
+    let at = 0;
+    while (joined.length - at >= 5) {
+      if (joined[at] !== 0) return { ok: false, reason: `compressed flag ${joined[at]} (compression is not negotiated)` };
+      const length = new DataView(joined.buffer, joined.byteOffset + at + 1, 4).getUint32(0);
+      if (length > maxMessageBytes) return { ok: false, reason: `message of ${length} bytes is over the ${maxMessageBytes}-byte limit` };
+      if (joined.length - at - 5 < length) break;
+      messages.push(joined.slice(at + 5, at + 5 + length));
+      at += 5 + length;
+    }
+    this.buffer = joined.slice(at);
+    return { ok: true, messages };
+  }
+}
