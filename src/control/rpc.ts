@@ -1,0 +1,136 @@
+/**
+ * Calls and answers over one control-plane connection.
+ *
+ * The connection is any ordered byte channel (in a run, a mutual-TLS session
+ * over a TCP-like stream). The client numbers its calls; the server answers
+ * each, possibly later (a handler may wait for simulated time to pass). Bytes
+ * that do not parse drop the connection, never the node: the reason goes to
+ * the `onProtocolError` callback so the caller can count and trace it.
+ */
+
+import {
+  GrpcCode,
+  MessageReassembler,
+  type RpcRequest,
+  type RpcResponse,
+  decodeRequest,
+  decodeResponse,
+  encodeRequest,
+  encodeResponse,
+} from "./rpc-frame.js";
+
+/** An ordered, reliable byte channel: what RPC needs of a connection. */
+export interface Channel {
+  write(bytes: Uint8Array): void;
+  close(): void;
+}
+
+/** How a server answers one call. */
+export interface Reply {
+  /** Success with a protobuf body. */
+  ok(body: Uint8Array): void;
+  /** Failure with a gRPC status code and message. */
+  error(code: number, message: string): void;
+}
+
+/** Serves one method: the request body and a way to reply, now or later. */
+export type MethodHandler<Peer> = (peer: Peer, body: Uint8Array, reply: Reply) => void;
+
+/** The server side of one connection. */
+export class RpcServerConnection<Peer> {
+  private readonly reassembler = new MessageReassembler();
+  private closed = false;
+
+  constructor(
+    private readonly channel: Channel,
+    /** Who is calling, as the TLS handshake established it. */
+    private readonly peer: Peer,
+    private readonly methods: ReadonlyMap<string, MethodHandler<Peer>>,
+    private readonly onProtocolError: (reason: string) => void,
+  ) {}
+
+  /** Feeds bytes received from the client. */
+  receive(bytes: Uint8Array): void {
+    if (this.closed) return;
+    const out = this.reassembler.push(bytes);
+    if (!out.ok) return this.fail(out.reason);
+    for (const message of out.messages) {
+      const request = decodeRequest(message);
+      if (!request.ok) return this.fail(`bad request envelope: ${request.reason}`);
+      this.dispatch(request.value);
+    }
+  }
+
+  /** The connection is gone: late replies are dropped. */
+  shutdown(): void {
+    this.closed = true;
+  }
+
+  private dispatch(request: RpcRequest): void {
+    let answered = false;
+    const send = (response: RpcResponse) => {
+      if (answered || this.closed) return;
+      answered = true;
+      this.channel.write(encodeResponse(response));
+    };
+    const reply: Reply = {
+      ok: (body) => send({ callId: request.callId, code: GrpcCode.ok, message: "", body }),
+      error: (code, message) => send({ callId: request.callId, code, message, body: new Uint8Array(0) }),
+    };
+    const handler = this.methods.get(request.method);
+    if (handler === undefined) return reply.error(12, `unknown method ${request.method}`); // codes.Unimplemented
+    handler(this.peer, request.body, reply);
+  }
+
+  private fail(reason: string): void {
+    this.closed = true;
+    this.onProtocolError(reason);
+    this.channel.close();
+  }
+}
+
+/** What a call came back with. */
+export type CallResult = { readonly ok: true; readonly body: Uint8Array } | { readonly ok: false; readonly code: number; readonly message: string };
+
+/** The client side of one connection. */
+export class RpcClientConnection {
+  private readonly reassembler = new MessageReassembler();
+  private readonly pending = new Map<number, (result: CallResult) => void>();
+  private nextCallId = 1;
+  private closed = false;
+
+  constructor(private readonly channel: Channel) {}
+
+  /** Sends a call; `done` runs once with its answer, or with Unavailable if the connection ends first. */
+  call(method: string, body: Uint8Array, done: (result: CallResult) => void): void {
+    if (this.closed) return done({ ok: false, code: GrpcCode.unavailable, message: "connection closed" });
+    const callId = this.nextCallId++;
+    this.pending.set(callId, done);
+    this.channel.write(encodeRequest({ callId, method, body }));
+  }
+
+  /** Feeds bytes received from the server. */
+  receive(bytes: Uint8Array): void {
+    if (this.closed) return;
+    const out = this.reassembler.push(bytes);
+    if (!out.ok) return this.shutdown(`protocol error: ${out.reason}`);
+    for (const message of out.messages) {
+      const response = decodeResponse(message);
+      if (!response.ok) return this.shutdown(`protocol error: bad response envelope: ${response.reason}`);
+      const done = this.pending.get(response.value.callId);
+      if (done === undefined) continue;
+      this.pending.delete(response.value.callId);
+      const { code, message: text, body } = response.value;
+      done(code === GrpcCode.ok ? { ok: true, body } : { ok: false, code, message: text });
+    }
+  }
+
+  /** The connection ended: every call still waiting fails with Unavailable. */
+  shutdown(reason = "connection closed"): void {
+    if (this.closed) return;
+    this.closed = true;
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const done of waiting) done({ ok: false, code: GrpcCode.unavailable, message: reason });
+  }
+}
