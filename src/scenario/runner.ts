@@ -3,8 +3,8 @@
  * checks expectations, and reports what happened with the run's fingerprint.
  */
 
-import { type Duration, type Instant, type TraceSink, Simulation, formatDuration, instant } from "../sim/index.js";
-import { Cluster, type CommandOutput, expandVariables, fail, splitCommandLine } from "../swarm/index.js";
+import { type Duration, type Instant, type TraceSink, Simulation, formatDuration, hours, instant } from "../sim/index.js";
+import { Cluster, type CommandOutput, type CommandResult, expandVariables, fail, isDeferred, splitCommandLine } from "../swarm/index.js";
 import { type CheckResult, checkOutput } from "./expect.js";
 import type { DockerStep, Scenario, Step } from "./types.js";
 
@@ -55,6 +55,8 @@ export interface RunReport {
 }
 
 const PROGRESS_CHUNK = 20_000;
+/** A command still running after this much simulated time is a simulator fault, reported as such. */
+const COMMAND_LIMIT = hours(1);
 
 /** Runs `scenario` to the end of its timeline (or `until`). */
 export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}): RunReport {
@@ -66,12 +68,31 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
   options.onCluster?.(cluster);
 
   const limit = options.until === undefined ? Infinity : options.until;
-  const advance = (to: number, step: number) => {
-    while (sim.now < to) {
+  /** Runs events up to `to`; returns early when a handler calls `scheduler.stop()`. */
+  const advance = (to: number, step: number): boolean => {
+    while (sim.now < to || sim.scheduler.peek()?.at === sim.now) {
       const r = sim.scheduler.run({ until: instant(to), maxEvents: PROGRESS_CHUNK });
       options.onProgress?.({ now: sim.now, events: sim.scheduler.executed, step });
+      if (r.stop === "stopped") return true;
       if (r.stop !== "maxEvents") break;
     }
+    return false;
+  };
+  /** The output of a command, letting simulated time pass while it runs. */
+  const settle = (result: CommandResult, step: number): { output: CommandOutput; interrupted: boolean } => {
+    if (!isDeferred(result)) return { output: result, interrupted: false };
+    let output: CommandOutput | undefined;
+    result.onDone((o) => {
+      output = o;
+      sim.scheduler.stop();
+    });
+    const deadline = Math.min(sim.now + COMMAND_LIMIT, limit);
+    while (output === undefined) {
+      if (!advance(deadline, step)) break; // the deadline came, or nothing is left to run
+    }
+    if (output !== undefined) return { output, interrupted: false };
+    const why = deadline === limit ? "the run reached --until before the command finished" : `the command did not finish within ${formatDuration(COMMAND_LIMIT)} of simulated time`;
+    return { output: fail(`swarmsim: ${why}`, 130), interrupted: deadline === limit };
   };
 
   const steps: StepReport[] = [];
@@ -89,7 +110,9 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
       steps.push({ index, kind: "wait", text, at: startedAt, checks: [], line: step.where.line });
       return;
     }
-    steps.push(runDockerStep(sim, cluster, step, index, variables));
+    const report = runDockerStep(sim, cluster, step, index, variables, (r) => settle(r, index));
+    steps.push(report.step);
+    cutShort = report.interrupted;
     options.onProgress?.({ now: sim.now, events: sim.scheduler.executed, step: index });
   });
   const skipped = scenario.steps.length - steps.length;
@@ -117,15 +140,23 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
   };
 }
 
-function runDockerStep(sim: Simulation, cluster: Cluster, step: DockerStep, index: number, variables: Map<string, string>): StepReport {
+function runDockerStep(
+  sim: Simulation,
+  cluster: Cluster,
+  step: DockerStep,
+  index: number,
+  variables: Map<string, string>,
+  settle: (result: CommandResult) => { output: CommandOutput; interrupted: boolean },
+): { step: StepReport; interrupted: boolean } {
+  const at = sim.now;
   const words = commandWords(step, variables);
   const text = words.text;
-  const output = "argv" in words ? cluster.docker(step.on, words.argv) : words.refused;
+  const { output, interrupted } = "argv" in words ? settle(cluster.docker(step.on, words.argv)) : { output: words.refused, interrupted: false };
   if (step.capture !== undefined) variables.set(step.capture, output.stdout.trim());
   sim.trace.record("step", { index, step: text, exitCode: output.exitCode, stdout: output.stdout, stderr: output.stderr }, step.on);
   const checks = checkOutput(step.expect, output);
   for (const c of checks) sim.trace.record("expect", { index, what: c.what, ok: c.ok }, step.on);
-  return { index, kind: "docker", text, node: step.on, at: sim.now, output, checks, line: step.where.line };
+  return { step: { index, kind: "docker", text, node: step.on, at, output, checks, line: step.where.line }, interrupted };
 }
 
 /** The command as run: with captured variables expanded, then split into words as a shell would. */

@@ -9,7 +9,7 @@ import { Fabric, type Host, type WireDigest, attachPcap, attachWireDigest } from
 import { newId } from "../pki/index.js";
 import type { ClusterSpec, NodeSpec, UnderlaySpec } from "./spec.js";
 import type { Simulation } from "../sim/index.js";
-import { type CommandOutput, CommandRegistry, fail } from "./docker/registry.js";
+import { type CommandResult, CommandRegistry, fail } from "./docker/registry.js";
 import { dockerVersion } from "./docker/version.js";
 import { SwarmNode } from "./node.js";
 
@@ -66,7 +66,7 @@ export class Cluster {
   }
 
   /** Runs a docker command (`argv`, `docker` first) on node `on`, as its CLI would. */
-  docker(on: string, argv: readonly string[]): CommandOutput {
+  docker(on: string, argv: readonly string[]): CommandResult {
     const node = this.nodes.get(on);
     if (node === undefined) return fail(`error during connect: node "${on}" does not exist in this cluster`);
     return this.registry.run({ cluster: this, node }, argv);

@@ -2,7 +2,18 @@
 export type { NodeRole, NodeOs, NodeSpec, ClusterSpec, BootstrapMode, LatencySpec, UnderlaySpec } from "./spec.js";
 export { type DockerContext, Cluster, defaultRegistry } from "./cluster.js";
 export { SwarmNode } from "./node.js";
-export { type CommandOutput, type CommandHandler, CommandRegistry, ok, fail, unknownCommand } from "./docker/registry.js";
+export {
+  type CommandOutput,
+  type CommandResult,
+  type CommandHandler,
+  type DeferredCommand,
+  CommandRegistry,
+  ok,
+  fail,
+  unknownCommand,
+  deferred,
+  isDeferred,
+} from "./docker/registry.js";
 export { type SplitResult, splitCommandLine, joinCommandLine, expandVariables, referencedVariables } from "./docker/argv.js";
 export { type CommandSpec, type FlagSpec, type FlagType, type FlagValue, type ParsedCommand, type ParseOutcome, parseCommand } from "./docker/command.js";
 export { MODELLED_ENGINE, dockerVersion } from "./docker/version.js";

@@ -14,8 +14,45 @@ export interface CommandOutput {
   readonly exitCode: number;
 }
 
+/**
+ * A command that takes simulated time (`docker swarm join` waits for the CA):
+ * it starts when returned, and calls `done` once, from a scheduled event.
+ */
+export interface DeferredCommand {
+  readonly deferred: true;
+  /** Called once by whoever runs the command, to hear the outcome. */
+  onDone(listener: (output: CommandOutput) => void): void;
+}
+
+/** What a handler returns: the output now, or a command still running in simulated time. */
+export type CommandResult = CommandOutput | DeferredCommand;
+
+/** Builds a deferred command; `start` receives the function to call with the outcome. */
+export function deferred(start: (done: (output: CommandOutput) => void) => void): DeferredCommand {
+  let outcome: CommandOutput | undefined;
+  let listener: ((output: CommandOutput) => void) | undefined;
+  const done = (output: CommandOutput) => {
+    if (outcome !== undefined) return;
+    outcome = output;
+    listener?.(output);
+  };
+  start(done);
+  return {
+    deferred: true,
+    onDone(l) {
+      listener = l;
+      if (outcome !== undefined) l(outcome);
+    },
+  };
+}
+
+/** Whether a result is still running. */
+export function isDeferred(result: CommandResult): result is DeferredCommand {
+  return "deferred" in result;
+}
+
 /** Runs one command; `args` are the words after the command path. */
-export type CommandHandler<Context> = (context: Context, args: readonly string[]) => CommandOutput;
+export type CommandHandler<Context> = (context: Context, args: readonly string[]) => CommandResult;
 
 /** A successful output. */
 export function ok(stdout: string): CommandOutput {
@@ -53,7 +90,7 @@ export class CommandRegistry<Context> {
   }
 
   /** Runs `argv` (`docker` first) with the longest registered path that prefixes it. */
-  run(context: Context, argv: readonly string[]): CommandOutput {
+  run(context: Context, argv: readonly string[]): CommandResult {
     if (argv[0] !== "docker") return fail(`${argv[0] ?? ""}: command not found`, 127);
     const words = argv.slice(1);
     if (words.length === 0) return ok(USAGE);
