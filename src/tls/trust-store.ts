@@ -1,0 +1,53 @@
+/**
+ * The roots a session trusts: in Swarm, the cluster's root CA bundle
+ * (`swarm-root-ca.crt`), and during a root rotation the old and new roots both.
+ */
+
+import forge from "node-forge";
+
+/**
+ * A set of trusted root certificates, parsed once and shared by every session
+ * that trusts them.
+ *
+ * @example
+ * ```ts
+ * const trust = new TrustStore([rootCaPem]);
+ * new TlsSession({ role: "client", stream, trust, peerAuth: "require", ... });
+ * ```
+ */
+export class TrustStore {
+  /** A store that trusts nothing: for a client that does not verify (the join flow's first call). */
+  static readonly empty = new TrustStore([]);
+
+  /** The roots, PEM, as given. */
+  readonly rootsPem: readonly string[];
+  /** @internal The roots, parsed. */
+  readonly roots: readonly forge.pki.Certificate[];
+  /** @internal The roots as forge's CA store, for its chain check. */
+  readonly caStore: forge.pki.CAStore;
+
+  /** Parses `rootsPem`; a string that is not a PEM certificate is a mistake and throws, naming its index. */
+  constructor(rootsPem: readonly string[]) {
+    if (!Array.isArray(rootsPem)) throw new TypeError(`"rootsPem" expected an array of PEM strings, got ${typeof rootsPem}`);
+    this.rootsPem = [...rootsPem];
+    this.roots = this.rootsPem.map((pem, i) => {
+      try {
+        return forge.pki.certificateFromPem(pem);
+      } catch (error) {
+        throw new RangeError(`"rootsPem[${i}]" expected a PEM certificate, got one forge cannot read: ${(error as Error).message}`);
+      }
+    });
+    this.caStore = forge.pki.createCaStore([...this.roots]);
+  }
+
+  /** Whether one of the roots issued `cert` and its signature checks out. */
+  signed(cert: forge.pki.Certificate): boolean {
+    return this.roots.some((root) => {
+      try {
+        return root.verify(cert);
+      } catch {
+        return false; // forge throws when the issuer name does not match
+      }
+    });
+  }
+}
