@@ -14,9 +14,9 @@ describe("golden trace", () => {
     expect(report.seed).toBe(42);
     expect({ events: report.events, records: report.traceRecords, fingerprint: report.fingerprint }).toMatchInlineSnapshot(`
       {
-        "events": 0,
-        "fingerprint": "38c79b4b72daa9013b9a29e406f7f744a25757059270fce7cbffe1b5210563ad",
-        "records": 14,
+        "events": 80,
+        "fingerprint": "e02c59f02224546e866f42816c4872b1ccaa37442e89e461e4e2df62d3776b4e",
+        "records": 43,
       }
     `);
   });

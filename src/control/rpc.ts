@@ -98,12 +98,13 @@ export class RpcClientConnection {
   private readonly pending = new Map<number, (result: CallResult) => void>();
   private nextCallId = 1;
   private closed = false;
+  private closeReason = "connection closed";
 
   constructor(private readonly channel: Channel) {}
 
   /** Sends a call; `done` runs once with its answer, or with Unavailable if the connection ends first. */
   call(method: string, body: Uint8Array, done: (result: CallResult) => void): void {
-    if (this.closed) return done({ ok: false, code: GrpcCode.unavailable, message: "connection closed" });
+    if (this.closed) return done({ ok: false, code: GrpcCode.unavailable, message: this.closeReason });
     const callId = this.nextCallId++;
     this.pending.set(callId, done);
     this.channel.write(encodeRequest({ callId, method, body }));
@@ -129,6 +130,7 @@ export class RpcClientConnection {
   shutdown(reason = "connection closed"): void {
     if (this.closed) return;
     this.closed = true;
+    this.closeReason = reason;
     const waiting = [...this.pending.values()];
     this.pending.clear();
     for (const done of waiting) done({ ok: false, code: GrpcCode.unavailable, message: reason });

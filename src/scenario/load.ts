@@ -57,13 +57,17 @@ export function defaultUnderlay(): UnderlaySpec {
 }
 
 function readCluster(r: Reader, node: YamlNode): ClusterSpec | undefined {
-  const e = r.entries(node, "cluster", [], ["managers", "workers", "nodes", "bootstrap"]);
+  const e = r.entries(node, "cluster", [], ["managers", "workers", "nodes", "bootstrap", "rsaBits"]);
   if (e === undefined) return undefined;
+  const bitsNode = e.get("rsaBits");
+  const rsaBits = bitsNode === undefined ? undefined : r.int(bitsNode.value, "cluster.rsaBits", 512, 8192);
+  if (rsaBits !== undefined && rsaBits % 16 !== 0) return r.problem(bitsNode?.value, `expected a multiple of 16 for cluster.rsaBits, got ${rsaBits}`);
+  if (bitsNode !== undefined && rsaBits === undefined) return undefined;
   const bootstrapNode = e.get("bootstrap");
   const bootstrap = bootstrapNode === undefined ? "auto" : r.oneOf(bootstrapNode.value, "cluster.bootstrap", ["auto", "manual"] as const);
   if (bootstrap === undefined) return undefined;
   const nodes = readNodes(r, node, e);
-  return nodes === undefined ? undefined : { nodes, bootstrap };
+  return nodes === undefined ? undefined : { nodes, bootstrap, ...(rsaBits === undefined ? {} : { rsaBits }) };
 }
 
 function readNodes(r: Reader, node: YamlNode, e: Entries): NodeSpec[] | undefined {

@@ -23,7 +23,7 @@ export function formatStep(step: StepReport, report: RunReport): string {
     if (out.stderr !== "") lines.push(out.stderr.trimEnd());
   }
   for (const c of step.checks.filter((c) => !c.ok)) {
-    lines.push(`  FAILED ${c.what} (${report.file}:${step.line})`);
+    lines.push(`  FAILED ${c.what} (${step.index < 0 ? "bootstrap" : `${report.file}:${step.line}`})`);
     lines.push(`    expected: ${c.expected}`);
     lines.push(`    seen:     ${c.seen.replaceAll("\n", "\n              ")}`);
     lines.push(`    seed ${report.seed}; reproduce with: ${reproduceCommand(report)}`);
@@ -35,9 +35,10 @@ export function formatStep(step: StepReport, report: RunReport): string {
 export function formatSummary(report: RunReport): string {
   const checks = report.steps.reduce((n, s) => n + s.checks.length, 0);
   const verdict = report.ok ? "OK" : "FAILED";
+  const bootstrap = report.steps.filter((s) => s.index < 0).length;
   const lines = [
     `${verdict}: scenario "${report.scenario}" (seed ${report.seed})`,
-    `  steps:        ${report.steps.length} run${report.skipped > 0 ? `, ${report.skipped} not reached before --until` : ""}`,
+    `  steps:        ${report.steps.filter((s) => s.index >= 0).length} run${report.skipped > 0 ? `, ${report.skipped} not reached before --until` : ""}${bootstrap > 0 ? ` (after ${bootstrap} bootstrap commands)` : ""}`,
     `  expectations: ${checks - report.failures} passed, ${report.failures} failed`,
     `  simulated:    ${formatInstant(report.simulatedTime)}`,
     `  events:       ${report.events}`,

@@ -24,6 +24,7 @@ export interface ScenarioRunOptions {
 
 /** What one step did. */
 export interface StepReport {
+  /** The step's index in the scenario, or -1 for a command of automatic bootstrap. */
   readonly index: number;
   readonly kind: Step["kind"];
   /** The step as a person would write it: the command, or `wait 30s`. */
@@ -98,6 +99,16 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
   const steps: StepReport[] = [];
   const variables = new Map<string, string>();
   let cutShort = false;
+  if (scenario.cluster.bootstrap === "auto") {
+    for (const step of bootstrapSteps(cluster, scenario)) {
+      const report = runDockerStep(sim, cluster, step.command(), -1, variables, (r) => settle(r, 0));
+      steps.push(report.step);
+      if (report.step.checks.some((c) => !c.ok) || report.interrupted) {
+        cutShort = true;
+        break;
+      }
+    }
+  }
   scenario.steps.forEach((step, index) => {
     if (cutShort) return;
     if (step.kind === "wait") {
@@ -115,7 +126,7 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
     cutShort = report.interrupted;
     options.onProgress?.({ now: sim.now, events: sim.scheduler.executed, step: index });
   });
-  const skipped = scenario.steps.length - steps.length;
+  const skipped = scenario.steps.length - steps.filter((s) => s.index >= 0).length;
   if (options.until !== undefined) advance(options.until, scenario.steps.length);
 
   const failures = steps.reduce((n, s) => n + s.checks.filter((c) => !c.ok).length, 0);
@@ -157,6 +168,32 @@ function runDockerStep(
   const checks = checkOutput(step.expect, output);
   for (const c of checks) sim.trace.record("expect", { index, what: c.what, ok: c.ok }, step.on);
   return { step: { index, kind: "docker", text, node: step.on, at, output, checks, line: step.where.line }, interrupted };
+}
+
+/**
+ * What automatic bootstrap runs before the first step: \`docker swarm init\` on the
+ * first manager, then a join of every other node with its role's token. Each
+ * command is built when its turn comes (the tokens exist only after init).
+ */
+function bootstrapSteps(cluster: Cluster, scenario: Scenario): Array<{ command: () => DockerStep }> {
+  const nodes = scenario.cluster.nodes;
+  const first = nodes.find((n) => n.role === "manager")!;
+  const where = { file: scenario.file, line: 0, column: 0 };
+  const expect = { stdoutContains: [], stdoutMatches: [], stderrContains: [], exitCode: 0, where };
+  const step = (on: string, argv: string[]): DockerStep => ({ kind: "docker", command: argv.join(" "), argv, on, expect, where, usesVariables: false });
+  const managerNode = cluster.node(first.name);
+  return [
+    { command: () => step(first.name, ["docker", "swarm", "init"]) },
+    ...nodes
+      .filter((n) => n !== first)
+      .map((n) => ({
+        command: () => {
+          const state = managerNode.manager?.state;
+          const token = state === undefined ? "" : state.tokens[n.role];
+          return step(n.name, ["docker", "swarm", "join", "--token", token, `${managerNode.host.ip}:2377`]);
+        },
+      })),
+  ];
 }
 
 /** The command as run: with captured variables expanded, then split into words as a shell would. */

@@ -6,17 +6,21 @@
  */
 
 import { Fabric, type Host, type WireDigest, attachPcap, attachWireDigest } from "../net/index.js";
-import { newId } from "../pki/index.js";
+import type { ClusterState } from "../control/index.js";
+import { defaultRsaBits } from "../pki/index.js";
+import { KeyLog, TlsSessionCache, keyLogFileName } from "../tls/index.js";
 import type { ClusterSpec, NodeSpec, UnderlaySpec } from "./spec.js";
 import type { Simulation } from "../sim/index.js";
 import { type CommandResult, CommandRegistry, fail } from "./docker/registry.js";
 import { dockerVersion } from "./docker/version.js";
+import { registerNodeCommands } from "./docker/node-commands.js";
+import { registerSwarmCommands } from "./docker/swarm-commands.js";
 import { SwarmNode } from "./node.js";
 
 declare module "../sim/trace.js" {
   interface TraceKinds {
     /** A machine joined the simulated world (not yet the swarm). */
-    "node.add": { name: string; role: string; os: string; ip: string; id: string };
+    "node.add": { name: string; role: string; os: string; ip: string };
   }
 }
 
@@ -28,7 +32,16 @@ export interface DockerContext {
 
 /** The docker verbs the simulator serves; later layers register theirs here. */
 export function defaultRegistry(): CommandRegistry<DockerContext> {
-  return new CommandRegistry<DockerContext>().register("version", ({ node }, args) => dockerVersion(node.os, args));
+  const registry = new CommandRegistry<DockerContext>().register("version", ({ node }, args) => dockerVersion(node.os, args));
+  registerSwarmCommands(registry);
+  registerNodeCommands(registry);
+  return registry;
+}
+
+/** Protocol parameters of a world. */
+export interface ClusterOptions {
+  /** RSA modulus size of every key (root CA and nodes). Default 2048. */
+  readonly rsaBits?: number;
 }
 
 /** The simulated world of one run. */
@@ -38,24 +51,46 @@ export class Cluster {
   readonly wire: WireDigest;
   readonly nodes = new Map<string, SwarmNode>();
   readonly registry = defaultRegistry();
+  /** Every TLS session's secrets, for `tls-keylog.txt`. */
+  readonly keyLog = new KeyLog();
+  /**
+   * The state of each swarm by cluster ID: what raft replicates among its
+   * managers, shared by them directly until raft is modelled.
+   */
+  readonly swarms = new Map<string, ClusterState>();
+  readonly rsaBits: number;
 
   constructor(
     readonly sim: Simulation,
     spec: ClusterSpec,
     underlay: UnderlaySpec,
+    options: ClusterOptions = {},
   ) {
+    this.rsaBits = options.rsaBits ?? spec.rsaBits ?? defaultRsaBits;
     this.fabric = new Fabric(sim, underlay);
     this.wire = attachWireDigest(this.fabric);
-    const ids = sim.rng.fork("identity");
-    for (const nodeSpec of spec.nodes) this.addNode(nodeSpec, newId(ids.fork(nodeSpec.name)));
+    for (const nodeSpec of spec.nodes) this.addNode(nodeSpec);
   }
 
-  private addNode(spec: NodeSpec, id: string): SwarmNode {
+  private addNode(spec: NodeSpec): SwarmNode {
     const host: Host = this.fabric.addHost(spec.name);
-    const node = new SwarmNode(spec, host, id);
+    const control = {
+      sim: this.sim,
+      host,
+      node: spec.name,
+      rng: this.sim.rng.fork("node").fork(spec.name),
+      keyLog: this.keyLog,
+      sessionCache: new TlsSessionCache(),
+    };
+    const node = new SwarmNode(spec, host, control);
     this.nodes.set(spec.name, node);
-    this.sim.trace.record("node.add", { name: spec.name, role: spec.role, os: spec.os, ip: host.ip, id }, spec.name);
+    this.sim.trace.record("node.add", { name: spec.name, role: spec.role, os: spec.os, ip: host.ip }, spec.name);
     return node;
+  }
+
+  /** The node whose name or underlay address is `nameOrIp`. */
+  resolve(nameOrIp: string): SwarmNode | undefined {
+    return this.nodes.get(nameOrIp) ?? [...this.nodes.values()].find((n) => n.host.ip === nameOrIp);
   }
 
   /** The node called `name`. */
@@ -78,10 +113,10 @@ export class Cluster {
   }
 
   /**
-   * Key files for Wireshark (`esp_sa`, `tls-keylog.txt`, `gossip-keys.txt`), by file
-   * name. Empty until the layers that hold keys exist.
+   * Key files for Wireshark, by file name: `tls-keylog.txt` (NSS key log of every
+   * control-plane session); `esp_sa` and `gossip-keys.txt` as those layers land.
    */
   keyFiles(): ReadonlyMap<string, string> {
-    return new Map();
+    return new Map([[keyLogFileName, this.keyLog.text()]]);
   }
 }

@@ -28,6 +28,8 @@ export type BootstrapMode = "auto" | "manual";
 export interface ClusterSpec {
   readonly nodes: readonly NodeSpec[];
   readonly bootstrap: BootstrapMode;
+  /** RSA modulus size of every key, root CA and nodes (default 2048; smaller is faster, for tests). */
+  readonly rsaBits?: number;
 }
 
 /** How long a packet takes on a link: the underlay's own latency model. */

@@ -49,7 +49,7 @@ describe("RPC over a connection", () => {
     client.call("/y", new Uint8Array(), (r) => results.push(r));
     expect(results).toEqual([
       { ok: false, code: 14, message: "reset by peer" },
-      { ok: false, code: 14, message: "connection closed" },
+      { ok: false, code: 14, message: "reset by peer" },
     ]);
   });
 });

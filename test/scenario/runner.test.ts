@@ -3,7 +3,7 @@ import { loadScenario, runScenario } from "../../src/scenario/index.js";
 import { ms, seconds } from "../../src/sim/index.js";
 import { deferred, ok } from "../../src/swarm/index.js";
 
-const scenario = (steps: string) => loadScenario(`name: t\nseed: 3\ncluster: {managers: 1, workers: 1}\nsteps:\n${steps}`, "t.yaml");
+const scenario = (steps: string) => loadScenario(`name: t\nseed: 3\ncluster: {managers: 1, workers: 1, bootstrap: manual}\nsteps:\n${steps}`, "t.yaml");
 
 describe("the runner", () => {
   it("lets simulated time pass while a deferred command runs, and the next step starts when it ends", () => {

@@ -1,0 +1,157 @@
+/**
+ * Control-plane connections: mutual TLS on port 2377 carrying RPC.
+ *
+ * A manager listens and serves every connection with the methods it offers,
+ * asking for a client certificate but accepting a caller with none (Go's
+ * VerifyClientCertIfGiven: a joining node has no certificate yet), so each
+ * call is authorized on its own. A node dials with the identity and trust it
+ * has; calls made before the handshake completes wait for it.
+ */
+
+import type { Host, Ipv4Address } from "../net/index.js";
+import type { Rng, Simulation } from "../sim/index.js";
+import {
+  type KeyLog,
+  type PeerAuth,
+  type TlsFailure,
+  type TlsIdentity,
+  type TlsPeer,
+  TlsSession,
+  type TlsSessionCache,
+  TrustStore,
+} from "../tls/index.js";
+import { type CallResult, type MethodHandler, RpcClientConnection, RpcServerConnection } from "./rpc.js";
+import { GrpcCode } from "./rpc-frame.js";
+
+/** The control-plane port (swarmkit's default listen address is 0.0.0.0:2377). */
+export const controlPlanePort = 2377;
+
+declare module "../sim/trace.js" {
+  interface TraceKinds {
+    /** A control-plane connection was dropped for bytes that are not RPC. */
+    "rpc.drop": { remote: string; reason: string };
+  }
+}
+
+/** What both ends of a control-plane connection need from the node that owns it. */
+export interface ControlContext {
+  readonly sim: Simulation;
+  readonly host: Host;
+  /** The owning node's name, for traces and random streams. */
+  readonly node: string;
+  /** Where the connections' random streams fork from. */
+  readonly rng: Rng;
+  readonly keyLog?: KeyLog;
+  readonly sessionCache?: TlsSessionCache;
+}
+
+
+/** Serves RPC on port 2377 until `stop()`; `current()` gives the identity and trust at each new connection. */
+export function serveControlPlane(
+  context: ControlContext,
+  current: () => { identity: TlsIdentity; trust: TrustStore },
+  methods: ReadonlyMap<string, MethodHandler<TlsPeer | null>>,
+): { stop(): void } {
+  let accepted = 0;
+  const binding = context.host.listen(controlPlanePort, (stream) => {
+    const { identity, trust } = current();
+    const session = new TlsSession({
+      role: "server",
+      stream,
+      identity,
+      trust,
+      peerAuth: "if-given",
+      clock: () => context.sim.now,
+      rng: context.rng.fork(`accept-${++accepted}`),
+      scheduler: context.sim.scheduler,
+      ...(context.sessionCache === undefined ? {} : { sessionCache: context.sessionCache }),
+      ...(context.keyLog === undefined ? {} : { keyLog: context.keyLog }),
+      trace: context.sim.trace,
+      node: context.node,
+    });
+    let rpc: RpcServerConnection<TlsPeer | null> | undefined;
+    session.on("secure", (handshake) => {
+      rpc = new RpcServerConnection(
+        { write: (bytes) => void session.write(bytes), close: () => session.close() },
+        handshake.peer,
+        methods,
+        (reason) => context.sim.trace.record("rpc.drop", { remote: `${stream.remoteAddress}:${stream.remotePort}`, reason }, context.node),
+      );
+    });
+    session.on("data", (bytes) => rpc?.receive(bytes));
+    session.on("close", () => rpc?.shutdown());
+    session.on("failure", () => rpc?.shutdown());
+  });
+  return { stop: () => binding.close() };
+}
+
+/** How to dial a manager. */
+export interface DialOptions {
+  readonly address: Ipv4Address;
+  readonly identity?: TlsIdentity;
+  readonly trust: TrustStore;
+  readonly peerAuth: PeerAuth;
+  /** The name the manager's certificate must carry (swarmkit dials the CA as `swarm-ca`). */
+  readonly serverName?: string;
+}
+
+/** One client connection: calls wait for the handshake; a failed handshake fails them with its reason. */
+export interface ControlConnection {
+  call(method: string, body: Uint8Array, done: (result: CallResult) => void): void;
+  close(): void;
+  /** The manager as its certificate says (once secure). */
+  readonly peer: TlsPeer | null | undefined;
+  /** Why the connection failed, if it did. */
+  readonly failure: TlsFailure | undefined;
+}
+
+/** Opens a control-plane connection to a manager. */
+export function dialControlPlane(context: ControlContext, options: DialOptions, name: string): ControlConnection {
+  const stream = context.host.connect(options.address, controlPlanePort);
+  const session = new TlsSession({
+    role: "client",
+    stream,
+    ...(options.identity === undefined ? {} : { identity: options.identity }),
+    trust: options.trust,
+    peerAuth: options.peerAuth,
+    ...(options.serverName === undefined ? {} : { serverName: options.serverName }),
+    clock: () => context.sim.now,
+    rng: context.rng.fork(name),
+    scheduler: context.sim.scheduler,
+    ...(context.sessionCache === undefined ? {} : { sessionCache: context.sessionCache }),
+    ...(context.keyLog === undefined ? {} : { keyLog: context.keyLog }),
+    trace: context.sim.trace,
+    node: context.node,
+  });
+  const rpc = new RpcClientConnection({ write: (bytes) => void session.write(bytes), close: () => session.close() });
+  const queued: Array<() => void> = [];
+  session.on("secure", () => {
+    for (const send of queued.splice(0)) send();
+  });
+  session.on("data", (bytes) => rpc.receive(bytes));
+  session.on("close", () => rpc.shutdown("connection closed"));
+  session.on("failure", (f) => {
+    const reason = `connection error: ${f.reason}${f.detail === undefined ? "" : `: ${f.detail}`}`;
+    rpc.shutdown(reason);
+    for (const send of queued.splice(0)) send();
+  });
+  return {
+    call(method, body, done) {
+      const send = () => rpc.call(method, body, done);
+      if (session.state === "secure" || session.state === "failed" || session.state === "closed") send();
+      else queued.push(send);
+    },
+    close: () => session.close(),
+    get peer() {
+      return session.peer;
+    },
+    get failure() {
+      return session.failure;
+    },
+  };
+}
+
+/** A call result for a connection that never came up. */
+export function unavailable(message: string): CallResult {
+  return { ok: false, code: GrpcCode.unavailable, message };
+}

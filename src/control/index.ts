@@ -1,0 +1,36 @@
+/**
+ * The control plane: swarmkit's RPC over mutual TLS on port 2377, the CA
+ * server and the join flow, per-call authorization, and the cluster state the
+ * managers share.
+ */
+export { type PeerSubject, type Authorization, ManagerOu, WorkerOu, authorizeOrgAndRole } from "./authorize.js";
+export * from "./ca-messages.js";
+export { type IssuanceStateName, type CertificateRecord, type StoredNode, type ClusterState } from "./cluster-store.js";
+export { CaServer, invalidJoinTokenError } from "./ca-server.js";
+export {
+  type ControlContext,
+  type DialOptions,
+  type ControlConnection,
+  controlPlanePort,
+  serveControlPlane,
+  dialControlPlane,
+  unavailable,
+} from "./endpoint.js";
+export { type NodeIdentity, tlsIdentityOf, trustOf } from "./identity.js";
+export { type JoinRequest, type JoinOutcome, joinSwarm } from "./join.js";
+export { type InitOptions, ManagerServices, initCluster } from "./manager.js";
+export { type Channel, type Reply, type MethodHandler, type CallResult, RpcServerConnection, RpcClientConnection } from "./rpc.js";
+export {
+  GrpcCode,
+  grpcErrorText,
+  type RpcRequest,
+  type RpcResponse,
+  MessageReassembler,
+  lengthPrefixed,
+  encodeRequest,
+  encodeResponse,
+  decodeRequest,
+  decodeResponse,
+  maxMessageBytes,
+} from "./rpc-frame.js";
+export { ProtoWriter, FieldReader, readFields, type ProtoFields, type ProtoValue, type ProtoResult } from "./protobuf.js";

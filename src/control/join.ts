@@ -1,0 +1,153 @@
+/**
+ * `docker swarm join`: how a node gets its first certificate (swarmkit
+ * node/node.go and ca/certificates.go).
+ *
+ * 1. Parse the token. 2. Fetch the root CA without verifying the manager, and
+ * pin it: its SHA-256 must be the token's digest. 3. Make a key and a CSR.
+ * 4. IssueNodeCertificate{CSR, token} over TLS that verifies the manager
+ * against the pinned root; the manager answers with the new node ID. 5. Poll
+ * NodeCertificateStatus until the certificate is issued, check it, keep it.
+ */
+
+import {
+  caDigest,
+  certRetryIntervalUs,
+  certificateStatusBackoff,
+  createCsr,
+  createRsaKey,
+  parseJoinToken,
+  readCertificate,
+  rootCaDownloadAttempts,
+  splitPemBundle,
+  validateCertChain,
+} from "../pki/index.js";
+import type { Ipv4Address } from "../net/index.js";
+import { TrustStore } from "../tls/index.js";
+import {
+  Availability,
+  CaMethod,
+  IssuanceState,
+  decodeGetRootCACertificateResponse,
+  decodeIssueNodeCertificateResponse,
+  decodeNodeCertificateStatusResponse,
+  encodeIssueNodeCertificateRequest,
+  encodeNodeCertificateStatusRequest,
+} from "./ca-messages.js";
+import { type ControlContext, dialControlPlane } from "./endpoint.js";
+import type { NodeIdentity } from "./identity.js";
+import { GrpcCode, grpcErrorText } from "./rpc-frame.js";
+import type { CallResult } from "./rpc.js";
+
+/** What a join needs. */
+export interface JoinRequest {
+  readonly token: string;
+  readonly managerAddr: Ipv4Address;
+  /** RSA modulus size of the node's key. */
+  readonly rsaBits: number;
+  readonly availability: "active" | "pause" | "drain";
+  /** The name of the node's key stream: a new name for every join, so each join makes a new key. */
+  readonly keyName: string;
+}
+
+/** The node's identity, or the daemon's error message. */
+export type JoinOutcome = { readonly ok: true; readonly identity: NodeIdentity } | { readonly ok: false; readonly message: string };
+
+/** The name swarmkit's node certificates carry for the CA (managers' SANs include it). */
+const caServerName = "swarm-ca";
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+const callError = (r: Extract<CallResult, { ok: false }>) => grpcErrorText(r.code, r.message);
+
+/** Runs a join; `done` is called once, from a scheduled event or at once for a malformed token. */
+export function joinSwarm(context: ControlContext, request: JoinRequest, done: (outcome: JoinOutcome) => void): void {
+  const token = parseJoinToken(request.token);
+  if (!token.ok) return done({ ok: false, message: token.reason });
+  const digestHex = token.digestHex;
+  let connections = 0;
+  const dial = (options: Parameters<typeof dialControlPlane>[1]) => dialControlPlane(context, options, `join-${++connections}`);
+
+  // 2. The root CA, fetched without verification, pinned by digest; retried on connection errors.
+  const fetchRoot = (attempt: number) => {
+    const conn = dial({ address: request.managerAddr, trust: TrustStore.empty, peerAuth: "none" });
+    conn.call(CaMethod.getRootCACertificate, new Uint8Array(0), (result) => {
+      conn.close();
+      if (!result.ok) {
+        if (result.code === GrpcCode.unavailable && attempt < rootCaDownloadAttempts) {
+          context.sim.scheduler.after(certRetryIntervalUs, "join.retry", () => fetchRoot(attempt + 1));
+          return;
+        }
+        return done({ ok: false, message: callError(result) });
+      }
+      const response = decodeGetRootCACertificateResponse(result.body);
+      const rootPem = response.ok ? decoder.decode(response.value.certificate) : "";
+      if (!response.ok || caDigest(rootPem) !== digestHex) {
+        return done({ ok: false, message: `remote CA does not match fingerprint. Expected: ${digestHex}` });
+      }
+      requestCertificate(rootPem);
+    });
+  };
+
+  // 3-4. A key, a CSR, and the request, verifying the manager against the pinned root.
+  const requestCertificate = (rootPem: string) => {
+    const key = createRsaKey(context.rng, request.keyName, { bits: request.rsaBits });
+    const csrPem = createCsr(key);
+    const trust = new TrustStore([rootPem]);
+    const conn = dial({ address: request.managerAddr, trust, peerAuth: "require", serverName: caServerName });
+    const body = encodeIssueNodeCertificateRequest({ csr: encoder.encode(csrPem), token: request.token, availability: Availability[request.availability] });
+    conn.call(CaMethod.issueNodeCertificate, body, (result) => {
+      if (!result.ok) {
+        conn.close();
+        return done({ ok: false, message: callError(result) });
+      }
+      const response = decodeIssueNodeCertificateResponse(result.body);
+      if (!response.ok) {
+        conn.close();
+        return done({ ok: false, message: `malformed IssueNodeCertificate response: ${response.reason}` });
+      }
+      pollStatus(conn, response.value.nodeId, 0, { rootPem, key, csrPem });
+    });
+  };
+
+  // 5. Poll until ISSUED (the manager answers when the state changes), with backoff between tries.
+  const pollStatus = (
+    conn: ReturnType<typeof dial>,
+    nodeId: string,
+    failures: number,
+    held: { rootPem: string; key: ReturnType<typeof createRsaKey>; csrPem: string },
+  ) => {
+    conn.call(CaMethod.nodeCertificateStatus, encodeNodeCertificateStatusRequest({ nodeId }), (result) => {
+      const retry = () =>
+        context.sim.scheduler.after(certificateStatusBackoff(failures + 1, context.rng), "join.poll", () => pollStatus(conn, nodeId, failures + 1, held));
+      if (!result.ok) return result.code === GrpcCode.unavailable ? done({ ok: false, message: callError(result) }) : retry();
+      const status = decodeNodeCertificateStatusResponse(result.body);
+      if (!status.ok || status.value.certificate === undefined) return retry();
+      if (status.value.state === IssuanceState.failed) {
+        conn.close();
+        return done({ ok: false, message: status.value.err });
+      }
+      if (status.value.state !== IssuanceState.issued) return retry();
+      conn.close();
+      const chain = decoder.decode(status.value.certificate.certificate);
+      const valid = validateCertChain(chain, [held.rootPem], context.sim.now);
+      const leaf = readCertificate(splitPemBundle(chain)[0] ?? "");
+      if (!valid.ok || !leaf.ok || leaf.info.nodeId !== nodeId || leaf.info.role === undefined) {
+        return done({ ok: false, message: `the CA returned an invalid certificate: ${valid.ok ? "wrong subject" : valid.reason}` });
+      }
+      done({
+        ok: true,
+        identity: {
+          nodeId,
+          role: leaf.info.role,
+          clusterId: leaf.info.clusterId ?? "",
+          chainPem: splitPemBundle(chain),
+          key: held.key,
+          rootsPem: [held.rootPem],
+          managerAddr: request.managerAddr,
+        },
+      });
+    });
+  };
+
+  fetchRoot(1);
+}

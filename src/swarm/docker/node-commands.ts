@@ -1,0 +1,159 @@
+/**
+ * `docker node ls | inspect | rm`, read from the managers' cluster state.
+ */
+
+import forge from "node-forge";
+import type { StoredNode } from "../../control/index.js";
+import { grpcErrorText } from "../../control/index.js";
+import { dateAt, days } from "../../sim/index.js";
+import { readCertificate, splitPemBundle } from "../../pki/index.js";
+import type { DockerContext } from "../cluster.js";
+import { type CommandSpec, parseCommand } from "./command.js";
+import { daemonError } from "./daemon-errors.js";
+import { type CommandOutput, type CommandRegistry, type CommandResult, ok } from "./registry.js";
+import { managerOf } from "./swarm-commands.js";
+import { formatTable } from "./table.js";
+import { MODELLED_ENGINE } from "./version.js";
+
+const specs = {
+  ls: { path: "docker node ls", use: "[OPTIONS]", short: "List nodes in the swarm", flags: [{ name: "quiet", short: "q", type: "bool" }], args: { exactly: 0 } },
+  inspect: {
+    path: "docker node inspect",
+    use: "[OPTIONS] self|NODE [NODE...]",
+    short: "Display detailed information on one or more nodes",
+    flags: [{ name: "pretty", type: "bool" }],
+    args: { min: 1, max: Infinity },
+  },
+  rm: { path: "docker node rm", use: "[OPTIONS] NODE [NODE...]", short: "Remove one or more nodes from the swarm", flags: [{ name: "force", short: "f", type: "bool" }], args: { min: 1, max: Infinity } },
+} as const satisfies Record<string, CommandSpec>;
+
+const isOutput = (v: object): v is CommandOutput => "exitCode" in v;
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Natural order of hostnames, as docker/cli sorts `node ls` (sortorder.NaturalLess). */
+function naturalLess(a: string, b: string): number {
+  return a.localeCompare(b, "en", { numeric: true });
+}
+
+/** The node a user names: its ID, a unique ID prefix, or its hostname (moby daemon/cluster/helpers.go getNode). */
+function findNode(nodes: Iterable<StoredNode>, ref: string): StoredNode | undefined {
+  const all = [...nodes];
+  return all.find((n) => n.id === ref) ?? all.find((n) => n.hostname === ref) ?? (() => {
+    const prefixed = all.filter((n) => n.id.startsWith(ref));
+    return prefixed.length === 1 ? prefixed[0] : undefined;
+  })();
+}
+
+function ls(context: DockerContext, words: readonly string[]): CommandResult {
+  const parsed = parseCommand(specs.ls, words);
+  if (!parsed.ok) return parsed.output;
+  const m = managerOf(context);
+  if (isOutput(m)) return m;
+  const nodes = [...m.state.nodes.values()].filter((n) => n.certificate.state === "issued" || n.certificate.state === "renew").sort((a, b) => naturalLess(a.hostname, b.hostname));
+  if (parsed.command.flags.get("quiet") === true) return ok(nodes.map((n) => `${n.id}\n`).join(""));
+  const leader = m.state.nodes.values().next().value?.id;
+  const rows = nodes.map((n) => [
+    n.id === m.identity.nodeId ? `${n.id} *` : n.id,
+    n.hostname,
+    "Ready",
+    capital(n.availability),
+    n.role === "manager" ? (n.id === leader ? "Leader" : "Reachable") : "",
+    MODELLED_ENGINE.version,
+  ]);
+  return ok(formatTable(["ID", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS", "ENGINE VERSION"], rows));
+}
+
+/** The TLS info the engine reports (moby api/types/swarm TLSInfo): trust root, and the issuer's subject and key as base64 DER. */
+function tlsInfo(rootPem: string): { trustRoot: string; issuerSubject: string; issuerPublicKey: string } {
+  const root = forge.pki.certificateFromPem(rootPem);
+  const subjectDer = forge.asn1.toDer(forge.pki.distinguishedNameToAsn1(root.subject)).getBytes();
+  const keyDer = forge.asn1.toDer(forge.pki.publicKeyToAsn1(root.publicKey)).getBytes();
+  return { trustRoot: rootPem, issuerSubject: forge.util.encode64(subjectDer), issuerPublicKey: forge.util.encode64(keyDer) };
+}
+
+function inspect(context: DockerContext, words: readonly string[]): CommandResult {
+  const parsed = parseCommand(specs.inspect, words);
+  if (!parsed.ok) return parsed.output;
+  const m = managerOf(context);
+  if (isOutput(m)) return m;
+  const out: string[] = [];
+  const objects: unknown[] = [];
+  for (const ref of parsed.command.args) {
+    const node = ref === "self" ? m.state.nodes.get(m.identity.nodeId) : findNode(m.state.nodes.values(), ref);
+    if (node === undefined) return daemonError(`node ${ref} not found`);
+    const leaf = readCertificate(splitPemBundle(node.certificate.chainPem)[0] ?? "");
+    const tls = tlsInfo(m.state.root.certPem);
+    const joinedAt = dateAt(node.createdAt).toISOString();
+    if (parsed.command.flags.get("pretty") === true) {
+      out.push(
+        [
+          `ID:\t\t\t${node.id}`,
+          `Hostname:\t\t${node.hostname}`,
+          `Joined at:\t\t${joinedAt}`,
+          "Status:",
+          " State:\t\t\tReady",
+          ` Availability:\t\t${capital(node.availability)}`,
+          ` Address:\t\t${node.addr}`,
+          ...(node.role === "manager" ? ["Manager Status:", ` Address:\t\t${node.addr}:2377`, " Raft Status:\t\tReachable", ` Leader:\t\t${node.id === m.state.nodes.keys().next().value ? "Yes" : "No"}`] : []),
+          "Platform:",
+          " Operating System:\tlinux",
+          " Architecture:\t\tx86_64",
+          `Engine Version:\t\t${MODELLED_ENGINE.version}`,
+          "TLS Info:",
+          ` TrustRoot:\n${tls.trustRoot}`,
+          ` Issuer Subject:\t${tls.issuerSubject}`,
+          ` Issuer Public Key:\t${tls.issuerPublicKey}`,
+          ...(leaf.ok ? [` Certificate Expiry:\t${dateAt(leaf.info.notAfter).toISOString()}`] : []),
+          "",
+        ].join("\n"),
+      );
+    } else {
+      objects.push({
+        ID: node.id,
+        CreatedAt: joinedAt,
+        Spec: { Role: node.role, Availability: node.availability },
+        Description: { Hostname: node.hostname, Engine: { EngineVersion: MODELLED_ENGINE.version }, TLSInfo: { TrustRoot: tls.trustRoot, CertIssuerSubject: tls.issuerSubject, CertIssuerPublicKey: tls.issuerPublicKey } },
+        Status: { State: "ready", Addr: node.addr },
+        ...(node.role === "manager" ? { ManagerStatus: { Leader: node.id === m.state.nodes.keys().next().value, Reachability: "reachable", Addr: `${node.addr}:2377` } } : {}),
+      });
+    }
+  }
+  return ok(parsed.command.flags.get("pretty") === true ? out.join("\n") : `${JSON.stringify(objects, null, 4)}\n`);
+}
+
+function rm(context: DockerContext, words: readonly string[]): CommandResult {
+  const parsed = parseCommand(specs.rm, words);
+  if (!parsed.ok) return parsed.output;
+  const m = managerOf(context);
+  if (isOutput(m)) return m;
+  const force = parsed.command.flags.get("force") === true;
+  const removed: string[] = [];
+  for (const ref of parsed.command.args) {
+    const node = findNode(m.state.nodes.values(), ref);
+    if (node === undefined) return { ...daemonError(`node ${ref} not found`), stdout: removed.join("") };
+    if (node.role === "manager") {
+      return { ...daemonError(grpcErrorText(9, `node ${node.id} is a cluster manager and is a member of the raft cluster. It must be demoted to worker before removal`)), stdout: removed.join("") };
+    }
+    // Every joined node is Ready until heartbeats are modelled, so only --force removes one.
+    if (!force) return { ...daemonError(grpcErrorText(9, `node ${node.id} is not down and can't be removed`)), stdout: removed.join("") };
+    const leaf = readCertificate(splitPemBundle(node.certificate.chainPem)[0] ?? "");
+    // controlapi/node.go: the removed list keeps the ID until 7 days after the certificate expires.
+    m.state.removedNodes.set(node.id, (leaf.ok ? leaf.info.notAfter + days(7) : context.cluster.sim.now + days(7)) as never);
+    m.state.nodes.delete(node.id);
+    context.cluster.sim.trace.record("node.removed", { nodeId: node.id, force }, context.node.name);
+    removed.push(`${ref}\n`);
+  }
+  return ok(removed.join(""));
+}
+
+declare module "../../sim/trace.js" {
+  interface TraceKinds {
+    /** `docker node rm` removed a node: its ID goes on the removed list. */
+    "node.removed": { nodeId: string; force: boolean };
+  }
+}
+
+/** Registers the `docker node` verbs. */
+export function registerNodeCommands(registry: CommandRegistry<DockerContext>): void {
+  registry.register("node ls", ls).register("node inspect", inspect).register("node rm", rm);
+}
