@@ -1,0 +1,43 @@
+/**
+ * A small swarm for control-plane tests: a world of named nodes, and docker
+ * commands run to completion (a deferred command lets simulated time pass).
+ */
+import { Simulation, hours } from "../../src/sim/index.js";
+import { Cluster, type CommandOutput, isDeferred, splitCommandLine } from "../../src/swarm/index.js";
+
+export interface World {
+  readonly sim: Simulation;
+  readonly cluster: Cluster;
+  /** Runs `docker ...` on `node` until it finishes. */
+  docker(node: string, command: string): CommandOutput;
+}
+
+/** A world of managers `m1..`, workers `w1..` (all outside any swarm), with small keys for speed. */
+export function world(options: { seed?: number; managers?: number; workers?: number; rsaBits?: number } = {}): World {
+  const sim = new Simulation({ seed: options.seed ?? 1 });
+  const nodes = [
+    ...Array.from({ length: options.managers ?? 1 }, (_, i) => ({ name: `m${i + 1}`, role: "manager" as const, os: "linux" as const })),
+    ...Array.from({ length: options.workers ?? 2 }, (_, i) => ({ name: `w${i + 1}`, role: "worker" as const, os: "linux" as const })),
+  ];
+  const cluster = new Cluster(sim, { nodes, bootstrap: "manual" }, { latency: { kind: "fixed", latency: 1000 as never }, lossPpm: 0 }, { rsaBits: options.rsaBits ?? 1024 });
+  const docker = (node: string, command: string): CommandOutput => {
+    const words = splitCommandLine(command);
+    if (!words.ok) throw new Error(words.reason);
+    const result = cluster.docker(node, words.argv);
+    if (!isDeferred(result)) return result;
+    let output: CommandOutput | undefined;
+    result.onDone((o) => {
+      output = o;
+      sim.scheduler.stop();
+    });
+    sim.scheduler.run({ until: (sim.now + hours(1)) as never });
+    if (output === undefined) throw new Error(`"${command}" did not finish`);
+    return output;
+  };
+  return { sim, cluster, docker };
+}
+
+/** The token that `docker swarm join-token -q ROLE` prints on `manager`. */
+export function tokenOf(w: World, role: "worker" | "manager", manager = "m1"): string {
+  return w.docker(manager, `docker swarm join-token -q ${role}`).stdout.trim();
+}
