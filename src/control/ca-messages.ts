@@ -4,7 +4,7 @@
  * the TLS key log shows the bytes a real manager and node exchange.
  */
 
-import { FieldReader, ProtoWriter, readFields } from "./protobuf.js";
+import { type Decoded, ProtoWriter, decodeMessage } from "./protobuf.js";
 
 /** api/types.proto NodeRole. */
 export const NodeRoleCode = { worker: 0, manager: 1 } as const;
@@ -22,23 +22,12 @@ export const CaMethod = {
   nodeCertificateStatus: "/docker.swarmkit.v1.NodeCA/NodeCertificateStatus",
 } as const;
 
-/** A decoded message, or why the bytes are not one. */
-export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
-
-function decodeWith<T>(bytes: Uint8Array, read: (r: FieldReader) => T): Decoded<T> {
-  const parsed = readFields(bytes);
-  if (!parsed.ok) return parsed;
-  const r = new FieldReader(parsed.fields);
-  const value = read(r);
-  return r.problem === undefined ? { ok: true, value } : { ok: false, reason: r.problem };
-}
-
 /** GetRootCACertificateResponse { bytes certificate = 1; } */
 export interface GetRootCACertificateResponse {
   readonly certificate: Uint8Array;
 }
 export const encodeGetRootCACertificateResponse = (m: GetRootCACertificateResponse) => new ProtoWriter().bytes(1, m.certificate).finish();
-export const decodeGetRootCACertificateResponse = (b: Uint8Array) => decodeWith(b, (r) => ({ certificate: r.bytes(1) }));
+export const decodeGetRootCACertificateResponse = (b: Uint8Array) => decodeMessage(b, (r) => ({ certificate: r.bytes(1) }));
 
 /** IssueNodeCertificateRequest { NodeRole role = 1 (deprecated); bytes csr = 2; string token = 3; Availability availability = 4; } */
 export interface IssueNodeCertificateRequest {
@@ -49,7 +38,7 @@ export interface IssueNodeCertificateRequest {
 export const encodeIssueNodeCertificateRequest = (m: IssueNodeCertificateRequest) =>
   new ProtoWriter().bytes(2, m.csr).string(3, m.token).uint(4, m.availability).finish();
 export const decodeIssueNodeCertificateRequest = (b: Uint8Array) =>
-  decodeWith(b, (r) => ({ csr: r.bytes(2), token: r.string(3), availability: r.uint(4) }));
+  decodeMessage(b, (r) => ({ csr: r.bytes(2), token: r.string(3), availability: r.uint(4) }));
 
 /** IssueNodeCertificateResponse { string node_id = 1; Membership node_membership = 2; } */
 export interface IssueNodeCertificateResponse {
@@ -59,14 +48,14 @@ export interface IssueNodeCertificateResponse {
 export const encodeIssueNodeCertificateResponse = (m: IssueNodeCertificateResponse) =>
   new ProtoWriter().string(1, m.nodeId).uint(2, m.membership).finish();
 export const decodeIssueNodeCertificateResponse = (b: Uint8Array) =>
-  decodeWith(b, (r) => ({ nodeId: r.string(1), membership: r.uint(2) }));
+  decodeMessage(b, (r) => ({ nodeId: r.string(1), membership: r.uint(2) }));
 
 /** NodeCertificateStatusRequest { string node_id = 1; } */
 export interface NodeCertificateStatusRequest {
   readonly nodeId: string;
 }
 export const encodeNodeCertificateStatusRequest = (m: NodeCertificateStatusRequest) => new ProtoWriter().string(1, m.nodeId).finish();
-export const decodeNodeCertificateStatusRequest = (b: Uint8Array) => decodeWith(b, (r) => ({ nodeId: r.string(1) }));
+export const decodeNodeCertificateStatusRequest = (b: Uint8Array) => decodeMessage(b, (r) => ({ nodeId: r.string(1) }));
 
 /** Certificate { NodeRole role = 1; bytes csr = 2; IssuanceStatus status = 3; bytes certificate = 4; string cn = 5; } */
 export interface CertificateMessage {
@@ -102,14 +91,14 @@ export function encodeNodeCertificateStatusResponse(m: NodeCertificateStatusResp
   return w.finish();
 }
 export function decodeNodeCertificateStatusResponse(b: Uint8Array): Decoded<NodeCertificateStatusResponse> {
-  const top = decodeWith(b, (r) => ({ status: r.bytes(1), certificate: r.has(2) ? r.bytes(2) : undefined }));
+  const top = decodeMessage(b, (r) => ({ status: r.bytes(1), certificate: r.has(2) ? r.bytes(2) : undefined }));
   if (!top.ok) return top;
-  const status = decodeWith(top.value.status, (r) => ({ state: r.uint(1), err: r.string(2) }));
+  const status = decodeMessage(top.value.status, (r) => ({ state: r.uint(1), err: r.string(2) }));
   if (!status.ok) return status;
   if (top.value.certificate === undefined) return { ok: true, value: status.value };
-  const cert = decodeWith(top.value.certificate, (r) => ({ role: r.uint(1), csr: r.bytes(2), status: r.bytes(3), certificate: r.bytes(4), cn: r.string(5) }));
+  const cert = decodeMessage(top.value.certificate, (r) => ({ role: r.uint(1), csr: r.bytes(2), status: r.bytes(3), certificate: r.bytes(4), cn: r.string(5) }));
   if (!cert.ok) return cert;
-  const certStatus = decodeWith(cert.value.status, (r) => ({ state: r.uint(1), err: r.string(2) }));
+  const certStatus = decodeMessage(cert.value.status, (r) => ({ state: r.uint(1), err: r.string(2) }));
   if (!certStatus.ok) return certStatus;
   const { status: _raw, ...rest } = cert.value;
   return { ok: true, value: { ...status.value, certificate: { ...rest, ...certStatus.value } } };

@@ -33,4 +33,4 @@ export {
   decodeResponse,
   maxMessageBytes,
 } from "./rpc-frame.js";
-export { ProtoWriter, FieldReader, readFields, type ProtoFields, type ProtoValue, type ProtoResult } from "./protobuf.js";
+export { ProtoWriter, FieldReader, readFields, decodeMessage, type Decoded, type ProtoFields, type ProtoValue, type ProtoResult } from "./protobuf.js";

@@ -195,3 +195,15 @@ export class FieldReader {
     return this.fields.has(field);
   }
 }
+
+/** A decoded message, or why the bytes are not one. */
+export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+
+/** Decodes a message with `read`, which takes its fields by number; any wrong field type is the reason. */
+export function decodeMessage<T>(bytes: Uint8Array, read: (fields: FieldReader) => T): Decoded<T> {
+  const parsed = readFields(bytes);
+  if (!parsed.ok) return parsed;
+  const reader = new FieldReader(parsed.fields);
+  const value = read(reader);
+  return reader.problem === undefined ? { ok: true, value } : { ok: false, reason: reader.problem };
+}

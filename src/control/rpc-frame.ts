@@ -11,7 +11,7 @@
  * follow a call. docs/fidelity.md records this.
  */
 
-import { FieldReader, ProtoWriter, readFields } from "./protobuf.js";
+import { ProtoWriter, decodeMessage } from "./protobuf.js";
 
 /** gRPC status codes used by swarmkit's control plane (google.golang.org/grpc/codes). */
 export const GrpcCode = {
@@ -72,19 +72,9 @@ export const encodeRequest = (r: RpcRequest) =>
 export const encodeResponse = (r: RpcResponse) =>
   lengthPrefixed(new ProtoWriter().uint(1, r.callId).uint(2, r.code).string(3, r.message).bytes(4, r.body).finish());
 
-type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
-
-function parseEnvelope<T>(bytes: Uint8Array, read: (r: FieldReader) => T): Parsed<T> {
-  const fields = readFields(bytes);
-  if (!fields.ok) return fields;
-  const r = new FieldReader(fields.fields);
-  const value = read(r);
-  return r.problem === undefined ? { ok: true, value } : { ok: false, reason: r.problem };
-}
-
-export const decodeRequest = (b: Uint8Array) => parseEnvelope(b, (r) => ({ callId: r.uint(1), method: r.string(2), body: r.bytes(3) }));
+export const decodeRequest = (b: Uint8Array) => decodeMessage(b, (r) => ({ callId: r.uint(1), method: r.string(2), body: r.bytes(3) }));
 export const decodeResponse = (b: Uint8Array) =>
-  parseEnvelope(b, (r) => ({ callId: r.uint(1), code: r.uint(2), message: r.string(3), body: r.bytes(4) }));
+  decodeMessage(b, (r) => ({ callId: r.uint(1), code: r.uint(2), message: r.string(3), body: r.bytes(4) }));
 
 /**
  * Reassembles length-prefixed messages from a byte stream that arrives in

@@ -2,19 +2,13 @@
  * The pcap of a join, read by tshark: TLS handshakes on port 2377, and with the
  * run's tls-keylog.txt the CA calls decrypted, method paths and all.
  */
-import { spawnSync } from "node:child_process";
+import { tshark } from "../support/tshark.js";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tokenOf, world } from "../support/swarm.js";
 
-function tshark(args: readonly string[]): string {
-  const r = spawnSync("tshark", args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (r.error !== undefined) throw new Error(`tshark could not run (${r.error.message}): install it (Debian: apt-get install tshark)`);
-  if (r.status !== 0) throw new Error(`tshark exited ${r.status}: ${r.stderr}`);
-  return r.stdout;
-}
 
 describe("a join, as tshark sees it", () => {
   it("shows TLS handshakes on 2377 and, with the key log, decrypts the CA calls", () => {

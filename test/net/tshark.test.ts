@@ -4,7 +4,7 @@
  * reassemble the control-plane stream to exactly the bytes written.
  * tshark is required (CI installs Debian's package): without it this fails.
  */
-import { spawnSync } from "node:child_process";
+import { tshark } from "../support/tshark.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,14 +13,6 @@ import { Fabric, attachPcap, fixedLatency, type Stream } from "../../src/net/ind
 import { Simulation, ms } from "../../src/sim/index.js";
 import { concat } from "./wire-helpers.js";
 
-function tshark(args: readonly string[]): string {
-  const result = spawnSync("tshark", args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (result.error !== undefined) {
-    throw new Error(`tshark could not run (${result.error.message}): install Wireshark's tshark (Debian: apt-get install tshark)`);
-  }
-  if (result.status !== 0) throw new Error(`tshark ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
-  return result.stdout;
-}
 
 const text = (s: string) => new TextEncoder().encode(s);
 const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");

@@ -6,7 +6,7 @@
  * the application data to exactly what was written; without it, the plaintext
  * must appear nowhere. tshark is required (CI installs Debian's package).
  */
-import { spawnSync } from "node:child_process";
+import { tshark } from "../support/tshark.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,14 +17,6 @@ import { TlsSessionCache, keyLogFileName } from "../../src/tls/index.js";
 import { swarmPki } from "./pki-fixtures.js";
 import { concat, pattern, text, tlsWorld } from "./tls-world.js";
 
-function tshark(args: readonly string[]): string {
-  const result = spawnSync("tshark", args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (result.error !== undefined) {
-    throw new Error(`tshark could not run (${result.error.message}): install Wireshark's tshark (Debian: apt-get install tshark)`);
-  }
-  if (result.status !== 0) throw new Error(`tshark ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
-  return result.stdout;
-}
 
 const REQUESTS = ["IssueNodeCertificate: CSR for node 9rtvd8gh3lzwxj0ae1m2k5xqp", "Heartbeat: session 1"];
 const ANSWER = "NodeCertificateStatus: ISSUED";
