@@ -61,10 +61,15 @@ export const ephemeralPortFirst = 32_768;
 /** Last ephemeral source port: Linux's net.ipv4.ip_local_port_range. */
 export const ephemeralPortLast = 60_999;
 
-/** The default underlay subnet, 10.0.0.0/24: hosts get .1, .2, ... .254. */
+/**
+ * The default underlay subnet, 10.0.0.0/16: hosts get 10.0.0.1, .2, ... .254,
+ * then 10.0.1.1 and on, so small clusters read as one /24 and a thousand-node
+ * swarm still fits. Addresses ending in .0 or .255 are skipped so none looks
+ * like a /24's network or broadcast address.
+ */
 export const defaultSubnetBase = "10.0.0.0";
-/** Host addresses in the default /24: .0 is the network and .255 the broadcast address. */
-export const defaultSubnetHosts = 254;
+/** The default subnet's prefix length. */
+export const defaultSubnetPrefix = 16;
 
 /** Default one-way latency of a link: a LAN hop is well under 1 ms; 1 ms keeps timestamps readable. */
 export const defaultLatencyUs: Duration = ms(1);

@@ -5,7 +5,7 @@
  */
 
 import { type Ipv4Address, formatIpv4, ipv4ToNumber } from "./address.js";
-import { defaultSubnetBase, defaultSubnetHosts } from "./constants.js";
+import { defaultSubnetBase, defaultSubnetPrefix } from "./constants.js";
 import type { Host } from "./host.js";
 import { maxPartitionHosts } from "./partitions.js";
 
@@ -69,10 +69,11 @@ export class HostDirectory {
 
   private nextFreeAddress(): Ipv4Address {
     const base = ipv4ToNumber(defaultSubnetBase);
-    for (let i = 1; i <= defaultSubnetHosts; i++) {
+    for (let i = 1; i < 2 ** (32 - defaultSubnetPrefix); i++) {
+      if (i % 256 === 0 || i % 256 === 255) continue;
       const address = formatIpv4(base + i);
       if (!this.byIp.has(address)) return address;
     }
-    throw new RangeError(`no free address left in ${defaultSubnetBase}/24: give the host an explicit "ip"`);
+    throw new RangeError(`no free address left in ${defaultSubnetBase}/${defaultSubnetPrefix}: give the host an explicit "ip"`);
   }
 }
