@@ -3,7 +3,7 @@
  * a CSR, and the RSA private operation, each against node-forge's own pure-JS
  * path measured in the same run.
  *
- * Run: `npx tsc -p bench/tsconfig.json && node bench/dist/bench/pki.js`.
+ * Run: `npm run bench -- pki`.
  *
  * - key: `createRsaKey` (primes confirmed by node:crypto, private operation in
  *   OpenSSL), its pure-JS path (what a browser runs, the same key), and forge's

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the scheduler's event rate on the classic hold model,
+ * `npm run bench -- scheduler`: the scheduler's event rate on the classic hold model,
  * against a bare struct-of-arrays heap (same run, same process) and SimPy.
  *
  * For each N (pending events) it prints events per second, the best of the

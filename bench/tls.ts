@@ -3,7 +3,7 @@
  * (full, and resumed) between two hosts of a simulated fabric, 2048-bit RSA
  * keys as the simulator's PKI uses, TCP handshake and close included.
  *
- * Run: `npx tsc -p bench/tsconfig.json && node bench/dist/bench/tls.js`
+ * Run: `npm run bench -- tls`.
  *
  * Two key set-ups: forge's own RSA (pure JavaScript, ~30 ms per private
  * operation at 2048 bits, and a full mTLS handshake has two: the server's

@@ -12,5 +12,14 @@
  */
 export * from "./sim/index.js";
 export * from "./scenario/index.js";
-export { Cluster, SwarmNode, CommandRegistry, type CommandOutput, type DockerContext, splitCommandLine, MODELLED_ENGINE } from "./swarm/index.js";
-export { newId, isId } from "./pki/index.js";
+export {
+  Cluster,
+  type ClusterOptions,
+  SwarmNode,
+  CommandRegistry,
+  type CommandOutput,
+  type DockerContext,
+  splitCommandLine,
+  MODELLED_ENGINE,
+} from "./swarm/index.js";
+export { newId, isId, type KeyCache, MemoryKeyCache, fileKeyCache } from "./pki/index.js";

@@ -6,6 +6,7 @@
  */
 
 import { readFileSync } from "node:fs";
+import { fileKeyCache } from "../pki/index.js";
 import { ScenarioError, type Scenario, formatProblem, formatReport, loadScenarioFile, runScenario } from "../scenario/index.js";
 import { JsonlSink, parseDuration, type TraceSink } from "../sim/index.js";
 import { type FlagSpec, UsageError, parseArgs } from "./args.js";
@@ -25,6 +26,8 @@ Options for run:
   --trace FILE      write the trace as JSONL (its SHA-256 is the fingerprint)
   --pcap FILE       write every packet on the underlay as a pcap file (tshark, Wireshark)
   --keys DIR        write key files there for decryption in Wireshark
+  --key-cache DIR   keep generated RSA keys in DIR and reuse them on later runs
+                    (same run and fingerprint, less time; keys are per seed)
   --quiet           print only failed steps and the summary
   --json            print the report as JSON
 
@@ -37,6 +40,7 @@ const RUN_FLAGS: FlagSpec[] = [
   { name: "--trace", takesValue: true },
   { name: "--pcap", takesValue: true },
   { name: "--keys", takesValue: true },
+  { name: "--key-cache", takesValue: true },
   { name: "--quiet", takesValue: false },
   { name: "--json", takesValue: false },
 ];
@@ -92,12 +96,14 @@ function run(argv: readonly string[]): number {
   }
   const pcapPath = flag("--pcap");
   const keysDir = flag("--keys");
+  const keyCacheDir = flag("--key-cache");
   const progress = new ProgressBar(process.stderr, scenario.steps.length, until);
   let keyFiles: () => ReadonlyMap<string, string> = () => new Map();
 
   const report = runScenario(scenario, {
     ...(seed === undefined ? {} : { seed }),
     ...(until === undefined ? {} : { until }),
+    ...(keyCacheDir === undefined ? {} : { keyCache: fileKeyCache(keyCacheDir) }),
     sinks,
     onCluster: (cluster) => {
       if (pcapPath !== undefined) {

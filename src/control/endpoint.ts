@@ -9,6 +9,7 @@
  */
 
 import type { Host, Ipv4Address } from "../net/index.js";
+import type { KeyCache } from "../pki/index.js";
 import type { Rng, Simulation } from "../sim/index.js";
 import {
   type KeyLog,
@@ -43,6 +44,8 @@ export interface ControlContext {
   readonly rng: Rng;
   readonly keyLog?: KeyLog;
   readonly sessionCache?: TlsSessionCache;
+  /** Where the node's RSA keys (and, on init, the root CA's) are looked up before being drawn; none by default. */
+  readonly keyCache?: KeyCache;
 }
 
 

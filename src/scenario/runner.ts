@@ -4,6 +4,7 @@
  */
 
 import { type Duration, type Instant, type TraceSink, Simulation, formatDuration, hours, instant } from "../sim/index.js";
+import type { KeyCache } from "../pki/index.js";
 import { Cluster, type CommandOutput, type CommandResult, expandVariables, fail, isDeferred, splitCommandLine } from "../swarm/index.js";
 import { type CheckResult, checkOutput } from "./expect.js";
 import type { DockerStep, Scenario, Step } from "./types.js";
@@ -20,6 +21,8 @@ export interface ScenarioRunOptions {
   readonly onCluster?: (cluster: Cluster) => void;
   /** Called every few thousand events and after each step. */
   readonly onProgress?: (progress: { readonly now: Instant; readonly events: number; readonly step: number }) => void;
+  /** Where RSA keys are looked up before being drawn (`fileKeyCache(dir)`, `MemoryKeyCache`): same run, less time. */
+  readonly keyCache?: KeyCache;
 }
 
 /** What one step did. */
@@ -65,7 +68,7 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
   const sim = new Simulation({ seed });
   for (const sink of options.sinks ?? []) sim.trace.addSink(sink);
   sim.trace.record("sim.start", { seed, scenario: scenario.name });
-  const cluster = new Cluster(sim, scenario.cluster, scenario.underlay);
+  const cluster = new Cluster(sim, scenario.cluster, scenario.underlay, options.keyCache === undefined ? {} : { keyCache: options.keyCache });
   options.onCluster?.(cluster);
 
   const limit = options.until === undefined ? Infinity : options.until;

@@ -7,7 +7,7 @@
 
 import { Fabric, type Host, type WireDigest, attachPcap, attachWireDigest } from "../net/index.js";
 import type { ClusterState } from "../control/index.js";
-import { defaultRsaBits } from "../pki/index.js";
+import { type KeyCache, defaultRsaBits } from "../pki/index.js";
 import { KeyLog, TlsSessionCache, keyLogFileName } from "../tls/index.js";
 import type { ClusterSpec, NodeSpec, UnderlaySpec } from "./spec.js";
 import type { Simulation } from "../sim/index.js";
@@ -42,6 +42,12 @@ export function defaultRegistry(): CommandRegistry<DockerContext> {
 export interface ClusterOptions {
   /** RSA modulus size of every key (root CA and nodes). Default 2048. */
   readonly rsaBits?: number;
+  /**
+   * Where every RSA key (root CA and nodes) is looked up before being drawn, and
+   * kept after: a cached key is the very key drawing would give, so a run is the
+   * same with or without it, only faster. Default: no cache.
+   */
+  readonly keyCache?: KeyCache;
 }
 
 /** The simulated world of one run. */
@@ -59,6 +65,7 @@ export class Cluster {
    */
   readonly swarms = new Map<string, ClusterState>();
   readonly rsaBits: number;
+  private readonly keyCache: KeyCache | undefined;
 
   constructor(
     readonly sim: Simulation,
@@ -67,6 +74,7 @@ export class Cluster {
     options: ClusterOptions = {},
   ) {
     this.rsaBits = options.rsaBits ?? spec.rsaBits ?? defaultRsaBits;
+    this.keyCache = options.keyCache;
     this.fabric = new Fabric(sim, underlay);
     this.wire = attachWireDigest(this.fabric);
     for (const nodeSpec of spec.nodes) this.addNode(nodeSpec);
@@ -81,6 +89,7 @@ export class Cluster {
       rng: this.sim.rng.fork("node").fork(spec.name),
       keyLog: this.keyLog,
       sessionCache: new TlsSessionCache(),
+      ...(this.keyCache === undefined ? {} : { keyCache: this.keyCache }),
     };
     const node = new SwarmNode(spec, host, control);
     this.nodes.set(spec.name, node);
