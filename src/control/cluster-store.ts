@@ -3,6 +3,8 @@
  *
  * Raft itself (terms, elections, replication) comes with the managers; until
  * then one store object stands for the replicated state every manager shares.
+ * The nodes' dispatcher sessions, which are not replicated state, hang off it
+ * too until the dispatcher is modelled (`sessions`).
  */
 
 import type { CaSigner, NodeRole, RootCa } from "../pki/index.js";
@@ -22,6 +24,21 @@ export interface CertificateRecord {
   err: string;
 }
 
+/**
+ * What a node reports about its TLS state in its description (api/types.proto
+ * NodeTLSInfo), as moby shows it in `docker node inspect`: subject and public
+ * key as base64 DER. The root rotation reconciler compares the issuer with the
+ * new root's (swarmkit ca/reconciler.go hasIssuer).
+ */
+export interface NodeTlsInfo {
+  /** The roots the node trusts, one PEM bundle. */
+  readonly trustRoot: string;
+  /** Raw subject of the certificate that issued the node's leaf, base64. */
+  readonly certIssuerSubject: string;
+  /** Raw SubjectPublicKeyInfo of that issuer, base64. */
+  readonly certIssuerPublicKey: string;
+}
+
 /** A node as the managers know it (api/objects.proto Node, the parts modelled). */
 export interface StoredNode {
   readonly id: string;
@@ -34,8 +51,33 @@ export interface StoredNode {
   availability: "active" | "pause" | "drain";
   membership: "pending" | "accepted";
   certificate: CertificateRecord;
+  /** Its TLS state as it last reported it (api NodeDescription.TLSInfo); none before its first report. */
+  tlsInfo?: NodeTlsInfo;
   /** When the node object was created. */
   readonly createdAt: Instant;
+}
+
+/**
+ * A root CA rotation in progress (api/types.proto RootRotation): the new root
+ * and its key, and the new root cross-signed by the current one.
+ */
+export interface RootRotation {
+  readonly newRoot: RootCa;
+  /** The new root's certificate signed by the current root's key (PEM). */
+  readonly crossSignedPem: string;
+}
+
+/**
+ * What the managers tell one node over its dispatcher session (swarmkit
+ * api/dispatcher.proto SessionMessage: the node object and the root CA, acted
+ * on in node/node.go). The dispatcher is not modelled yet: the managers call
+ * these directly, at the instant the cluster changes.
+ */
+export interface NodeSession {
+  /** The node object's certificate went to ROTATE: renew now (node.go calls `renewer.Renew()`). */
+  rotateCertificate(): void;
+  /** The roots to trust changed: a root rotation finished, the new root replaces the old. */
+  updateRoots(rootsPem: readonly string[]): void;
 }
 
 /** The cluster's PKI and membership state. */
@@ -45,6 +87,10 @@ export interface ClusterState {
   root: RootCa;
   /** What the CA signs with (the root, or the cross-signed new root during a rotation). */
   signer: CaSigner;
+  /** The rotation in progress, if any (api RootCA.RootRotation). */
+  rootRotation: RootRotation | undefined;
+  /** How many rotations were asked for (api CAConfig.ForceRotate, bumped by `docker swarm ca --rotate`). */
+  forceRotate: number;
   /** The join tokens (api/types.proto JoinTokens). */
   tokens: { worker: string; manager: string };
   /** Lifetime of issued node certificates (`docker swarm update --cert-expiry`). */
@@ -52,4 +98,6 @@ export interface ClusterState {
   readonly nodes: Map<string, StoredNode>;
   /** Removed node IDs, with when the entry may be pruned (the cert's NotAfter + 7 days). */
   readonly removedNodes: Map<string, Instant>;
+  /** The open dispatcher sessions by node ID (not raft state: see `NodeSession`). */
+  readonly sessions: Map<string, NodeSession>;
 }

@@ -1,11 +1,19 @@
 /**
  * The control plane: swarmkit's RPC over mutual TLS on port 2377, the CA
- * server and the join flow, per-call authorization, and the cluster state the
- * managers share.
+ * server, the join flow, certificate renewal and root CA rotation, per-call
+ * authorization, and the cluster state the managers share.
  */
 export { type PeerSubject, type Authorization, ManagerOu, WorkerOu, authorizeOrgAndRole } from "./authorize.js";
 export * from "./ca-messages.js";
-export { type IssuanceStateName, type CertificateRecord, type StoredNode, type ClusterState } from "./cluster-store.js";
+export {
+  type IssuanceStateName,
+  type CertificateRecord,
+  type NodeTlsInfo,
+  type StoredNode,
+  type RootRotation,
+  type NodeSession,
+  type ClusterState,
+} from "./cluster-store.js";
 export { CaServer, invalidJoinTokenError } from "./ca-server.js";
 export {
   type ControlContext,
@@ -16,8 +24,28 @@ export {
   dialControlPlane,
   unavailable,
 } from "./endpoint.js";
-export { type NodeIdentity, tlsIdentityOf, trustOf } from "./identity.js";
+export { type NodeIdentity, type IssuerInfo, tlsIdentityOf, trustOf, issuerInfoOf, tlsInfoOf, withRoots } from "./identity.js";
 export { type JoinRequest, type JoinOutcome, joinSwarm } from "./join.js";
+export {
+  type StatusPoll,
+  type PollOutcome,
+  type CheckedChain,
+  callWithTimeout,
+  pollCertificateStatus,
+  checkIssuedChain,
+  deadlineExceededMessage,
+} from "./certificate-request.js";
+export { type RenewerOptions, CertificateRenewer } from "./renewer.js";
+export {
+  type RotationRequest,
+  rotateMaxBatchSize,
+  trustedRootsPem,
+  desiredIssuer,
+  hasIssuer,
+  deliverRoots,
+  startRootRotation,
+  RootRotationReconciler,
+} from "./ca-rotation.js";
 export { type InitOptions, ManagerServices, initCluster } from "./manager.js";
 export { type Channel, type Reply, type MethodHandler, type CallResult, RpcServerConnection, RpcClientConnection } from "./rpc.js";
 export {

@@ -12,31 +12,24 @@
 import {
   caDigest,
   certRetryIntervalUs,
-  certificateStatusBackoff,
   createCsr,
   createRsaKey,
   parseJoinToken,
-  readCertificate,
   rootCaDownloadAttempts,
-  splitPemBundle,
-  validateCertChain,
 } from "../pki/index.js";
 import type { Ipv4Address } from "../net/index.js";
 import { TrustStore } from "../tls/index.js";
 import {
   Availability,
   CaMethod,
-  IssuanceState,
   decodeGetRootCACertificateResponse,
   decodeIssueNodeCertificateResponse,
-  decodeNodeCertificateStatusResponse,
   encodeIssueNodeCertificateRequest,
-  encodeNodeCertificateStatusRequest,
 } from "./ca-messages.js";
+import { callError, checkIssuedChain, pollCertificateStatus } from "./certificate-request.js";
 import { type ControlContext, dialControlPlane } from "./endpoint.js";
 import type { NodeIdentity } from "./identity.js";
-import { GrpcCode, grpcErrorText } from "./rpc-frame.js";
-import type { CallResult } from "./rpc.js";
+import { GrpcCode } from "./rpc-frame.js";
 
 /** What a join needs. */
 export interface JoinRequest {
@@ -56,8 +49,6 @@ export type JoinOutcome = { readonly ok: true; readonly identity: NodeIdentity }
 const caServerName = "swarm-ca";
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
-
-const callError = (r: Extract<CallResult, { ok: false }>) => grpcErrorText(r.code, r.message);
 
 /** Runs a join; `done` is called once, from a scheduled event or at once for a malformed token. */
 export function joinSwarm(context: ControlContext, request: JoinRequest, done: (outcome: JoinOutcome) => void): void {
@@ -90,7 +81,7 @@ export function joinSwarm(context: ControlContext, request: JoinRequest, done: (
 
   // 3-4. A key, a CSR, and the request, verifying the manager against the pinned root.
   const requestCertificate = (rootPem: string) => {
-    const key = createRsaKey(context.rng, request.keyName, { bits: request.rsaBits });
+    const key = createRsaKey(context.rng, request.keyName, { bits: request.rsaBits, cache: context.keyCache });
     const csrPem = createCsr(key);
     const trust = new TrustStore([rootPem]);
     const conn = dial({ address: request.managerAddr, trust, peerAuth: "require", serverName: caServerName });
@@ -105,46 +96,24 @@ export function joinSwarm(context: ControlContext, request: JoinRequest, done: (
         conn.close();
         return done({ ok: false, message: `malformed IssueNodeCertificate response: ${response.reason}` });
       }
-      pollStatus(conn, response.value.nodeId, 0, { rootPem, key, csrPem });
-    });
-  };
-
-  // 5. Poll until ISSUED (the manager answers when the state changes), with backoff between tries.
-  const pollStatus = (
-    conn: ReturnType<typeof dial>,
-    nodeId: string,
-    failures: number,
-    held: { rootPem: string; key: ReturnType<typeof createRsaKey>; csrPem: string },
-  ) => {
-    conn.call(CaMethod.nodeCertificateStatus, encodeNodeCertificateStatusRequest({ nodeId }), (result) => {
-      const retry = () =>
-        context.sim.scheduler.after(certificateStatusBackoff(failures + 1, context.rng), "join.poll", () => pollStatus(conn, nodeId, failures + 1, held));
-      if (!result.ok) return result.code === GrpcCode.unavailable ? done({ ok: false, message: callError(result) }) : retry();
-      const status = decodeNodeCertificateStatusResponse(result.body);
-      if (!status.ok || status.value.certificate === undefined) return retry();
-      if (status.value.state === IssuanceState.failed) {
-        conn.close();
-        return done({ ok: false, message: status.value.err });
-      }
-      if (status.value.state !== IssuanceState.issued) return retry();
-      conn.close();
-      const chain = decoder.decode(status.value.certificate.certificate);
-      const valid = validateCertChain(chain, [held.rootPem], context.sim.now);
-      const leaf = readCertificate(splitPemBundle(chain)[0] ?? "");
-      if (!valid.ok || !leaf.ok || leaf.info.nodeId !== nodeId || leaf.info.role === undefined) {
-        return done({ ok: false, message: `the CA returned an invalid certificate: ${valid.ok ? "wrong subject" : valid.reason}` });
-      }
-      done({
-        ok: true,
-        identity: {
-          nodeId,
-          role: leaf.info.role,
-          clusterId: leaf.info.clusterId ?? "",
-          chainPem: splitPemBundle(chain),
-          key: held.key,
-          rootsPem: [held.rootPem],
-          managerAddr: request.managerAddr,
-        },
+      const nodeId = response.value.nodeId;
+      // 5. Poll until ISSUED (the manager answers when the state changes), then check and keep it.
+      pollCertificateStatus({ sim: context.sim, conn, nodeId, csrPem, rng: context.rng, eventKind: "join.poll" }, (issued) => {
+        if (!issued.ok) return done({ ok: false, message: issued.message });
+        const checked = checkIssuedChain(issued.chainPem, [rootPem], context.sim.now, nodeId);
+        if (!checked.ok) return done({ ok: false, message: checked.message });
+        done({
+          ok: true,
+          identity: {
+            nodeId,
+            role: checked.role,
+            clusterId: checked.leaf.clusterId,
+            chainPem: checked.chainPem,
+            key,
+            rootsPem: [rootPem],
+            managerAddr: request.managerAddr,
+          },
+        });
       });
     });
   };

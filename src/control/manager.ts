@@ -1,6 +1,7 @@
 /**
  * A manager's control-plane services: the cluster state (created by
- * `docker swarm init`), the CA server over it, and the listener on port 2377.
+ * `docker swarm init`), the CA server over it, the listener on port 2377, and
+ * the root CA rotation it drives.
  */
 
 import {
@@ -17,6 +18,7 @@ import {
 } from "../pki/index.js";
 import type { Rng } from "../sim/index.js";
 import { TrustStore } from "../tls/index.js";
+import { RootRotationReconciler, startRootRotation, trustedRootsPem } from "./ca-rotation.js";
 import { CaServer } from "./ca-server.js";
 import type { ClusterState } from "./cluster-store.js";
 import { type ControlContext, serveControlPlane } from "./endpoint.js";
@@ -46,6 +48,10 @@ export class ManagerServices {
   private readonly listener: { stop(): void };
   /** The control API's own random draws (join token rotation). */
   private readonly controlRng: Rng;
+  /** Drives a root rotation started here to its end (the leader's, in swarmkit). */
+  private readonly reconciler: RootRotationReconciler;
+  /** The trust store of the current roots, kept while they stay the same. */
+  private trust: { readonly rootsPem: string; readonly store: TrustStore } | undefined;
 
   constructor(
     readonly context: ControlContext,
@@ -56,11 +62,26 @@ export class ManagerServices {
   ) {
     this.caServer = new CaServer(context.sim, state, context.rng.fork("ca"), context.node);
     this.controlRng = context.rng.fork("controlapi");
-    this.listener = serveControlPlane(
-      context,
-      () => ({ identity: tlsIdentityOf(this.identity()), trust: new TrustStore([state.root.certPem]) }),
-      this.caServer.methods(),
-    );
+    this.reconciler = new RootRotationReconciler(state, { sim: context.sim, rng: context.rng.fork("ca-rotation"), node: context.node });
+    this.listener = serveControlPlane(context, () => ({ identity: tlsIdentityOf(this.identity()), trust: this.currentTrust() }), this.caServer.methods());
+  }
+
+  /** The roots a caller's certificate may lead to: the cluster's root (ca/server.go UpdateRootCA). */
+  private currentTrust(): TrustStore {
+    const roots = trustedRootsPem(this.state);
+    if (this.trust?.rootsPem !== roots.join("")) this.trust = { rootsPem: roots.join(""), store: new TrustStore(roots) };
+    return this.trust.store;
+  }
+
+  /**
+   * `docker swarm ca --rotate`: a new root, cross-signed by the current one,
+   * that the CA signs with from now on; the reconciler then has every node
+   * renew before the new root replaces the old one.
+   */
+  rotateRootCa(rsaBits: number): void {
+    const { sim, node, keyCache } = this.context;
+    startRootRotation(this.state, { sim, rng: this.context.rng.fork("ca-rotation"), rsaBits, node, ...(keyCache === undefined ? {} : { keyCache }) });
+    this.reconciler.start();
   }
 
   /**
@@ -77,6 +98,7 @@ export class ManagerServices {
   /** Stops serving (the node left the swarm or crashed). */
   stop(): void {
     this.listener.stop();
+    this.reconciler.stop();
   }
 }
 
@@ -88,7 +110,7 @@ export class ManagerServices {
 export function initCluster(context: ControlContext, options: InitOptions): { state: ClusterState; identity: NodeIdentity } {
   const { sim, rng } = context;
   const ids = rng.fork("ids");
-  const root = createRootCa(rng.fork("root-ca-1"), sim.now, { bits: options.rsaBits });
+  const root = createRootCa(rng.fork("root-ca-1"), sim.now, { bits: options.rsaBits, cache: context.keyCache });
   const clusterId = newId(ids);
   const nodeId = newId(ids);
   const tokens = rng.fork("join-tokens");
@@ -98,10 +120,13 @@ export function initCluster(context: ControlContext, options: InitOptions): { st
     signer: rootSigner(root),
     tokens: { worker: generateJoinToken(root.digestHex, tokens), manager: generateJoinToken(root.digestHex, tokens) },
     certExpiry: (options.certExpiry ?? nodeCertDefaultExpiryUs) as never,
+    rootRotation: undefined,
+    forceRotate: 0,
     nodes: new Map(),
     removedNodes: new Map(),
+    sessions: new Map(),
   };
-  const key = createRsaKey(rng, "node-key-1", { bits: options.rsaBits });
+  const key = createRsaKey(rng, "node-key-1", { bits: options.rsaBits, cache: context.keyCache });
   const csrPem = createCsr(key);
   const role: NodeRole = "manager";
   const issued = issueNodeCertificate(state.signer, { csrPem, nodeId, role, clusterId, at: sim.now, expiry: state.certExpiry, rng: rng.fork("ca") });

@@ -1,9 +1,19 @@
 /**
  * One machine of the simulated world: its place on the underlay, its Docker
- * engine's swarm membership, and the control-plane services it runs.
+ * engine's swarm membership, and the control-plane services it runs: its
+ * certificate renewer, its session with the managers, a manager's services.
  */
 
-import type { ControlContext, ManagerServices, NodeIdentity } from "../control/index.js";
+import {
+  CertificateRenewer,
+  type ClusterState,
+  type ControlContext,
+  type ManagerServices,
+  type NodeIdentity,
+  tlsInfoOf,
+  trustedRootsPem,
+  withRoots,
+} from "../control/index.js";
 import type { Host } from "../net/index.js";
 import type { NodeOs, NodeRole, NodeSpec } from "./spec.js";
 
@@ -16,6 +26,12 @@ export type Membership =
   | { readonly state: "pending"; readonly managerAddr: string }
   | { readonly state: "active"; readonly identity: NodeIdentity; readonly manager?: ManagerServices };
 
+/** What a node that became a member runs until it leaves. */
+interface Member {
+  readonly swarm: ClusterState;
+  readonly renewer: CertificateRenewer;
+}
+
 /** A simulated Docker host. */
 export class SwarmNode {
   readonly name: string;
@@ -25,6 +41,9 @@ export class SwarmNode {
   membership: Membership = { state: "inactive" };
   /** Joins attempted so far: each uses a fresh key. */
   joins = 0;
+  /** Times it became a member (init or join): each membership renews on streams of its own. */
+  private memberships = 0;
+  private member: Member | undefined;
 
   constructor(
     spec: NodeSpec,
@@ -51,5 +70,61 @@ export class SwarmNode {
   /** Its manager services, if it is a manager of a swarm. */
   get manager(): ManagerServices | undefined {
     return this.membership.state === "active" ? this.membership.manager : undefined;
+  }
+
+  /**
+   * Becomes a member of `swarm` with `identity` (after `swarm init` or a join):
+   * opens its session, which gives it the roots to trust now, reports its TLS
+   * state, and starts renewing its certificate.
+   */
+  becomeMember(swarm: ClusterState, identity: NodeIdentity, options: { readonly manager?: ManagerServices; readonly rsaBits: number }): void {
+    if (this.member !== undefined) throw new RangeError(`"${this.name}" is already a member of a swarm; it must leave first`);
+    const renewer = new CertificateRenewer({
+      context: this.control,
+      name: `renewer-${++this.memberships}`,
+      rsaBits: options.rsaBits,
+      current: () => this.currentIdentity(),
+      install: (renewed) => this.install(renewed),
+    });
+    this.member = { swarm, renewer };
+    this.membership = { state: "active", identity: withRoots(identity, trustedRootsPem(swarm)), ...(options.manager === undefined ? {} : { manager: options.manager }) };
+    swarm.sessions.set(identity.nodeId, {
+      rotateCertificate: () => renewer.renew(),
+      updateRoots: (rootsPem) => this.install(withRoots(this.currentIdentity(), rootsPem)),
+    });
+    this.report();
+    renewer.start();
+  }
+
+  /** Leaves the swarm: stops renewing, closes its session, stops any manager services. */
+  leaveSwarm(): void {
+    const member = this.member;
+    if (member !== undefined) {
+      member.renewer.stop();
+      if (this.id !== undefined) member.swarm.sessions.delete(this.id);
+    }
+    this.manager?.stop();
+    this.member = undefined;
+    this.membership = { state: "inactive" };
+  }
+
+  private currentIdentity(): NodeIdentity {
+    const identity = this.identity;
+    if (identity === undefined) throw new RangeError(`"${this.name}" has no swarm identity`);
+    return identity;
+  }
+
+  /** Uses `identity` from now on (renewed, or trusting new roots) and reports it. */
+  private install(identity: NodeIdentity): void {
+    if (this.membership.state !== "active") return;
+    this.membership = { ...this.membership, identity };
+    this.report();
+  }
+
+  /** What its session reports in the node's description (api NodeDescription.TLSInfo). */
+  private report(): void {
+    const identity = this.identity;
+    const stored = identity === undefined ? undefined : this.member?.swarm.nodes.get(identity.nodeId);
+    if (stored !== undefined && identity !== undefined) stored.tlsInfo = tlsInfoOf(identity);
   }
 }

@@ -2,9 +2,7 @@
  * `docker node ls | inspect | rm`, read from the managers' cluster state.
  */
 
-import forge from "node-forge";
-import type { StoredNode } from "../../control/index.js";
-import { grpcErrorText } from "../../control/index.js";
+import { type StoredNode, grpcErrorText, issuerInfoOf } from "../../control/index.js";
 import { dateAt, days } from "../../sim/index.js";
 import { readCertificate, splitPemBundle } from "../../pki/index.js";
 import type { DockerContext } from "../cluster.js";
@@ -30,6 +28,9 @@ const specs = {
 const isOutput = (v: object): v is CommandOutput => "exitCode" in v;
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** Nodes with a certificate: issued, or being renewed or rotated (a joining node appears once issued). */
+const listedStates: ReadonlySet<StoredNode["certificate"]["state"]> = new Set(["issued", "renew", "rotate"]);
+
 /** Natural order of hostnames, as docker/cli sorts `node ls` (sortorder.NaturalLess). */
 function naturalLess(a: string, b: string): number {
   return a.localeCompare(b, "en", { numeric: true });
@@ -49,7 +50,7 @@ function ls(context: DockerContext, words: readonly string[]): CommandResult {
   if (!parsed.ok) return parsed.output;
   const m = managerOf(context);
   if (isOutput(m)) return m;
-  const nodes = [...m.state.nodes.values()].filter((n) => n.certificate.state === "issued" || n.certificate.state === "renew").sort((a, b) => naturalLess(a.hostname, b.hostname));
+  const nodes = [...m.state.nodes.values()].filter((n) => listedStates.has(n.certificate.state)).sort((a, b) => naturalLess(a.hostname, b.hostname));
   if (parsed.command.flags.get("quiet") === true) return ok(nodes.map((n) => `${n.id}\n`).join(""));
   const leader = m.state.nodes.values().next().value?.id;
   const rows = nodes.map((n) => [
@@ -63,12 +64,18 @@ function ls(context: DockerContext, words: readonly string[]): CommandResult {
   return ok(formatTable(["ID", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS", "ENGINE VERSION"], rows));
 }
 
-/** The TLS info the engine reports (moby api/types/swarm TLSInfo): trust root, and the issuer's subject and key as base64 DER. */
-function tlsInfo(rootPem: string): { trustRoot: string; issuerSubject: string; issuerPublicKey: string } {
-  const root = forge.pki.certificateFromPem(rootPem);
-  const subjectDer = forge.asn1.toDer(forge.pki.distinguishedNameToAsn1(root.subject)).getBytes();
-  const keyDer = forge.asn1.toDer(forge.pki.publicKeyToAsn1(root.publicKey)).getBytes();
-  return { trustRoot: rootPem, issuerSubject: forge.util.encode64(subjectDer), issuerPublicKey: forge.util.encode64(keyDer) };
+/**
+ * The TLS info the engine shows (moby api/types/swarm TLSInfo): the trust root,
+ * and the issuer's subject and key as base64 DER, as the node last reported
+ * them; the cluster's root for a node that has not reported yet.
+ */
+function tlsInfo(node: StoredNode, rootPem: string): { trustRoot: string; issuerSubject: string; issuerPublicKey: string } {
+  if (node.tlsInfo !== undefined) {
+    const { trustRoot, certIssuerSubject, certIssuerPublicKey } = node.tlsInfo;
+    return { trustRoot, issuerSubject: certIssuerSubject, issuerPublicKey: certIssuerPublicKey };
+  }
+  const issuer = issuerInfoOf(rootPem);
+  return { trustRoot: rootPem, issuerSubject: issuer.subject, issuerPublicKey: issuer.publicKey };
 }
 
 function inspect(context: DockerContext, words: readonly string[]): CommandResult {
@@ -82,7 +89,7 @@ function inspect(context: DockerContext, words: readonly string[]): CommandResul
     const node = ref === "self" ? m.state.nodes.get(m.identity.nodeId) : findNode(m.state.nodes.values(), ref);
     if (node === undefined) return daemonError(`node ${ref} not found`);
     const leaf = readCertificate(splitPemBundle(node.certificate.chainPem)[0] ?? "");
-    const tls = tlsInfo(m.state.root.certPem);
+    const tls = tlsInfo(node, m.state.root.certPem);
     const joinedAt = dateAt(node.createdAt).toISOString();
     if (parsed.command.flags.get("pretty") === true) {
       out.push(
@@ -140,6 +147,8 @@ function rm(context: DockerContext, words: readonly string[]): CommandResult {
     // controlapi/node.go: the removed list keeps the ID until 7 days after the certificate expires.
     m.state.removedNodes.set(node.id, (leaf.ok ? leaf.info.notAfter + days(7) : context.cluster.sim.now + days(7)) as never);
     m.state.nodes.delete(node.id);
+    // The dispatcher ends a removed node's session: it hears of no later root change.
+    m.state.sessions.delete(node.id);
     context.cluster.sim.trace.record("node.removed", { nodeId: node.id, force }, context.node.name);
     removed.push(`${ref}\n`);
   }

@@ -3,9 +3,18 @@
  * CLI and daemon answer them.
  */
 
-import { type ClusterState, ManagerServices, type NodeIdentity, grpcErrorText, initCluster, joinSwarm } from "../../control/index.js";
+import {
+  type ClusterState,
+  ManagerServices,
+  type NodeIdentity,
+  desiredIssuer,
+  grpcErrorText,
+  hasIssuer,
+  initCluster,
+  joinSwarm,
+} from "../../control/index.js";
 import { checkNodeCertExpiry } from "../../pki/index.js";
-import { type Duration, seconds } from "../../sim/index.js";
+import { type Duration, type Simulation, ms, seconds } from "../../sim/index.js";
 import type { DockerContext } from "../cluster.js";
 import type { SwarmNode } from "../node.js";
 import { type CommandSpec, parseCommand } from "./command.js";
@@ -15,6 +24,8 @@ import { joinTokenText, swarmInitText, swarmJoinedText } from "./swarm-output.js
 
 /** moby daemon/cluster/swarm.go: how long `docker swarm join` waits before answering that it goes on in the background. */
 export const swarmJoinTimeout: Duration = seconds(20);
+/** How often `docker swarm ca --rotate` checks the rotation's progress. docker/cli cli/command/swarm/progress/root_rotation.go. */
+export const rootRotationPollUs: Duration = ms(200);
 
 const specs = {
   init: {
@@ -113,7 +124,7 @@ function init(context: DockerContext, words: readonly string[]): CommandResult {
   });
   cluster.swarms.set(state.clusterId, state);
   const services = new ManagerServices(node.control, state, () => node.identity ?? identity);
-  node.membership = { state: "active", identity, manager: services };
+  node.becomeMember(state, identity, { manager: services, rsaBits: cluster.rsaBits });
   return ok(swarmInitText(identity.nodeId, state.tokens.worker, `${node.host.ip}:2377`));
 }
 
@@ -155,8 +166,9 @@ function join(context: DockerContext, words: readonly string[]): CommandResult {
           stored.hostname = node.name;
           stored.addr = node.host.ip;
         }
-        const services = identity.role === "manager" && state !== undefined ? new ManagerServices(node.control, state, () => node.identity ?? identity) : undefined;
-        node.membership = { state: "active", identity, ...(services === undefined ? {} : { manager: services }) };
+        if (state === undefined) throw new RangeError(`"identity.clusterId" expected a swarm of this cluster, got "${identity.clusterId}"`);
+        const services = identity.role === "manager" ? new ManagerServices(node.control, state, () => node.identity ?? identity) : undefined;
+        node.becomeMember(state, identity, { rsaBits: cluster.rsaBits, ...(services === undefined ? {} : { manager: services }) });
         done(ok(swarmJoinedText(identity.role)));
       },
     );
@@ -189,15 +201,50 @@ function update(context: DockerContext, words: readonly string[]): CommandResult
   return ok("Swarm updated.\n");
 }
 
+/** docker/cli displayTrustRoot: the cluster's root certificate, trimmed, and a newline. */
+const trustRootText = (state: ClusterState) => `${state.root.certPem.trim()}\n`;
+
+/**
+ * `docker swarm ca [--rotate [-d] [-q]]` (docker/cli cli/command/swarm/ca.go).
+ * Without --rotate: the root certificate. With it: the update that starts the
+ * rotation, then with -d nothing more; otherwise the CLI waits for the
+ * rotation to converge and prints the new root (-q: prints nothing). On a
+ * terminal it draws progress bars meanwhile; without one, as here, only the
+ * final certificate is kept.
+ */
 function ca(context: DockerContext, words: readonly string[]): CommandResult {
   const parsed = parseCommand(specs.ca, words);
   if (!parsed.ok) return parsed.output;
   const m = managerOf(context);
   if (isOutput(m)) return m;
-  if (parsed.command.flags.get("rotate") === true) {
-    return fail("swarmsim: root CA rotation (docker swarm ca --rotate) is not modelled yet");
-  }
-  return ok(m.state.root.certPem);
+  if (parsed.command.flags.get("rotate") !== true) return ok(trustRootText(m.state));
+  m.services.rotateRootCa(context.cluster.rsaBits);
+  if (parsed.command.flags.get("detach") === true) return ok("");
+  const quiet = parsed.command.flags.get("quiet") === true;
+  return deferred((done) => awaitRootRotation(context.cluster.sim, m.state, () => done(ok(quiet ? "" : trustRootText(m.state)))));
+}
+
+/**
+ * docker/cli cli/command/swarm/progress/root_rotation.go: every 200 ms, inspect
+ * the swarm and list the nodes; once no rotation is in progress and every node
+ * reports a certificate from the root and trusts exactly the root, inspect
+ * once more and return.
+ */
+function awaitRootRotation(sim: Simulation, state: ClusterState, done: () => void): void {
+  let converged = false;
+  const poll = () => {
+    if (converged) return done();
+    converged = rootRotationConverged(state);
+    sim.scheduler.after(rootRotationPollUs, "cli.ca-progress", poll);
+  };
+  poll();
+}
+
+/** Whether the last rotation is over and every node reports the root as its issuer and its only trusted root. */
+function rootRotationConverged(state: ClusterState): boolean {
+  if (state.rootRotation !== undefined) return false;
+  const issuer = desiredIssuer(state);
+  return [...state.nodes.values()].every((node) => hasIssuer(node, issuer) && node.tlsInfo?.trustRoot === state.root.certPem);
 }
 
 function leave(context: DockerContext, words: readonly string[]): CommandResult {
@@ -210,8 +257,7 @@ function leave(context: DockerContext, words: readonly string[]): CommandResult 
       "You are attempting to leave the swarm on a node that is participating as a manager. Removing the last manager erases all current state of the swarm. Use `--force` to ignore this message.",
     );
   }
-  node.manager?.stop();
-  node.membership = { state: "inactive" };
+  node.leaveSwarm();
   return ok("Node left the swarm.\n");
 }
 

@@ -1,0 +1,131 @@
+/**
+ * The half of a certificate request that joining and renewing share (swarmkit
+ * ca/certificates.go GetRemoteSignedCertificate and RequestAndSaveNewCertificates):
+ * poll NodeCertificateStatus until the CA has issued the certificate for this
+ * CSR, then check the chain against the node's roots before keeping it.
+ */
+
+import { type CertInfo, type NodeRole, certificateStatusBackoff, readCertificate, splitPemBundle, validateCertChain } from "../pki/index.js";
+import type { Duration, Instant, Rng, Simulation } from "../sim/index.js";
+import { CaMethod, IssuanceState, decodeNodeCertificateStatusResponse, encodeNodeCertificateStatusRequest } from "./ca-messages.js";
+import type { ControlConnection } from "./endpoint.js";
+import { GrpcCode, grpcErrorText } from "./rpc-frame.js";
+import type { CallResult } from "./rpc.js";
+
+/** The text of a failed call, as grpc-go writes it. */
+export const callError = (r: Extract<CallResult, { ok: false }>): string => grpcErrorText(r.code, r.message);
+
+/** The message of a call that outlived its context (Go's context.DeadlineExceeded through grpc). */
+export const deadlineExceededMessage = "context deadline exceeded";
+
+/**
+ * Makes one call, failing it with DeadlineExceeded if no answer comes within
+ * `timeoutUs` (grpc-go with a context deadline); without a timeout, waits.
+ * `done` is called once; a late answer is dropped.
+ *
+ * @example
+ * ```ts
+ * callWithTimeout(sim, conn, CaMethod.issueNodeCertificate, body, caCallTimeoutUs, (r) => r.ok);
+ * ```
+ */
+export function callWithTimeout(
+  sim: Simulation,
+  conn: ControlConnection,
+  method: string,
+  body: Uint8Array,
+  timeoutUs: Duration | undefined,
+  done: (result: CallResult) => void,
+): void {
+  let answered = false;
+  const answer = (result: CallResult) => {
+    if (answered) return;
+    answered = true;
+    if (timer !== undefined) sim.scheduler.cancel(timer);
+    done(result);
+  };
+  const timer =
+    timeoutUs === undefined
+      ? undefined
+      : sim.scheduler.after(timeoutUs, "rpc.deadline", () => answer({ ok: false, code: GrpcCode.deadlineExceeded, message: deadlineExceededMessage }));
+  conn.call(method, body, answer);
+}
+
+/** How to wait for one certificate. */
+export interface StatusPoll {
+  readonly sim: Simulation;
+  /** The connection IssueNodeCertificate went over; closed once the wait ends. */
+  readonly conn: ControlConnection;
+  /** The node ID the CA answered IssueNodeCertificate with. */
+  readonly nodeId: string;
+  /** The CSR sent: only a certificate issued for it is accepted. */
+  readonly csrPem: string;
+  /** Where the waits between polls are drawn. */
+  readonly rng: Rng;
+  /** Scheduler event kind of those waits. */
+  readonly eventKind: string;
+  /** Timeout of each NodeCertificateStatus call; a call that times out is polled again. None: wait. */
+  readonly callTimeoutUs?: Duration;
+}
+
+/** The issued chain (PEM bundle, leaf first), or the error to report. */
+export type PollOutcome = { readonly ok: true; readonly chainPem: string } | { readonly ok: false; readonly message: string };
+
+/**
+ * Polls NodeCertificateStatus until the certificate for `csrPem` is ISSUED
+ * (the manager holds each answer until the state changes), waiting
+ * `certificateStatusBackoff` between polls. An unreachable manager or a FAILED
+ * issuance ends the wait; an answer for another CSR (the certificate issued
+ * before this request) is polled again.
+ *
+ * @example
+ * ```ts
+ * pollCertificateStatus({ sim, conn, nodeId, csrPem, rng, eventKind: "join.poll" }, (r) => r.ok && keep(r.chainPem));
+ * ```
+ */
+export function pollCertificateStatus(poll: StatusPoll, done: (outcome: PollOutcome) => void): void {
+  const { sim, conn } = poll;
+  const once = (failures: number) => {
+    const request = encodeNodeCertificateStatusRequest({ nodeId: poll.nodeId });
+    callWithTimeout(sim, conn, CaMethod.nodeCertificateStatus, request, poll.callTimeoutUs, (result) => {
+      const retry = () => sim.scheduler.after(certificateStatusBackoff(failures + 1, poll.rng), poll.eventKind, () => once(failures + 1));
+      if (!result.ok) return result.code === GrpcCode.unavailable ? done({ ok: false, message: callError(result) }) : retry();
+      const status = decodeNodeCertificateStatusResponse(result.body);
+      if (!status.ok || status.value.certificate === undefined) return retry();
+      if (status.value.state === IssuanceState.failed) {
+        conn.close();
+        return done({ ok: false, message: status.value.err });
+      }
+      if (status.value.state !== IssuanceState.issued) return retry();
+      if (decoder.decode(status.value.certificate.csr) !== poll.csrPem) return retry();
+      conn.close();
+      done({ ok: true, chainPem: decoder.decode(status.value.certificate.certificate) });
+    });
+  };
+  once(0);
+}
+
+const decoder = new TextDecoder();
+
+/** A chain the node may keep: its certificates as PEMs, what the leaf says, and the role it gives. */
+export type CheckedChain =
+  | { readonly ok: true; readonly chainPem: string[]; readonly leaf: CertInfo; readonly role: NodeRole }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * Checks an issued chain before keeping it (swarmkit ValidateCertChain): every
+ * certificate valid at `now`, each signed by the next, leading to one of
+ * `rootsPem`; and the leaf names `nodeId` with a swarm role.
+ *
+ * @example
+ * ```ts
+ * const checked = checkIssuedChain(chainPem, identity.rootsPem, sim.now, identity.nodeId);
+ * ```
+ */
+export function checkIssuedChain(chainPem: string, rootsPem: readonly string[], now: Instant, nodeId: string): CheckedChain {
+  const valid = validateCertChain(chainPem, rootsPem, now);
+  const leaf = readCertificate(splitPemBundle(chainPem)[0] ?? "");
+  if (!valid.ok || !leaf.ok || leaf.info.nodeId !== nodeId || leaf.info.role === undefined) {
+    return { ok: false, message: `the CA returned an invalid certificate: ${valid.ok ? "wrong subject" : valid.reason}` };
+  }
+  return { ok: true, chainPem: splitPemBundle(chainPem), leaf: leaf.info, role: leaf.info.role };
+}
