@@ -38,6 +38,14 @@ export class TrustStore {
       }
     });
     this.caStore = forge.pki.createCaStore([...this.roots]);
+    // forge keeps roots that share a subject (every swarm root is CN=swarm-ca: old and new
+    // during a rotation) as an array under that subject, which its chain check handles;
+    // but its server's CertificateRequest reads `.subject` of each entry, and an array has
+    // none. The entry's subject is the shared one, listed once, as the DN list should be.
+    const entries = this.caStore.certs as unknown as Record<string, forge.pki.Certificate | forge.pki.Certificate[]>;
+    for (const entry of Object.values(entries)) {
+      if (Array.isArray(entry)) Object.defineProperty(entry, "subject", { value: entry[0]!.subject, enumerable: false });
+    }
   }
 
   /** Whether one of the roots issued `cert` and its signature checks out. */
