@@ -42,7 +42,7 @@ export class TrustStore {
     // during a rotation) as an array under that subject, which its chain check handles;
     // but its server's CertificateRequest reads `.subject` of each entry, and an array has
     // none. The entry's subject is the shared one, listed once, as the DN list should be.
-    const entries = this.caStore.certs as unknown as Record<string, forge.pki.Certificate | forge.pki.Certificate[]>;
+    const entries = (this.caStore as unknown as { certs: Record<string, forge.pki.Certificate | forge.pki.Certificate[]> }).certs;
     for (const entry of Object.values(entries)) {
       if (Array.isArray(entry)) Object.defineProperty(entry, "subject", { value: entry[0]!.subject, enumerable: false });
     }

@@ -1,6 +1,7 @@
 /** Shared arbitraries and helpers for the net tests. */
 import fc from "fast-check";
 import { formatIpv4 } from "../../src/net/index.js";
+import { concat } from "../support/bytes.js";
 
 /** Any IPv4 address, as a canonical dotted quad. */
 export const arbIpv4 = fc.nat({ max: 0xffffffff }).map(formatIpv4);
@@ -9,16 +10,7 @@ export const arbPort = fc.nat({ max: 0xffff });
 /** A payload of up to `max` bytes. */
 export const arbPayload = (max = 1600) => fc.uint8Array({ maxLength: max });
 
-/** Concatenates byte arrays. */
-export function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
+export { concat };
 
 /** Bytes from a hex string (whitespace ignored). */
 export function fromHex(hex: string): Uint8Array {

@@ -14,6 +14,7 @@ import {
   TrustStore,
 } from "../../src/tls/index.js";
 import type { SwarmPki } from "./pki-fixtures.js";
+import { concat } from "../support/bytes.js";
 
 export const CONTROL_PORT = 2377;
 
@@ -140,16 +141,7 @@ export function tlsWorld(pki: SwarmPki, seed = 1, tlsStream = "tls") {
 
 export type TlsWorld = ReturnType<typeof tlsWorld>;
 
-/** Concatenates byte arrays. */
-export function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
+export { concat };
 
 export const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 export const utf8 = (b: Uint8Array): string => new TextDecoder().decode(b);
