@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { loadScenario } from "../../src/scenario/index.js";
 import { Simulation } from "../../src/sim/index.js";
-import { Cluster, CommandRegistry, ok } from "../../src/swarm/index.js";
+import { Cluster, type CommandOutput, type CommandResult, CommandRegistry, isDeferred, ok } from "../../src/swarm/index.js";
+
+/** The output of a command that answers at once. */
+function now(result: CommandResult): CommandOutput {
+  if (isDeferred(result)) throw new Error("expected an immediate answer");
+  return result;
+}
 
 const scenario = loadScenario(
   "name: t\nseed: 5\ncluster:\n  nodes:\n    - {name: m, role: manager}\n    - {name: w, role: worker, os: windows}\nsteps: []\n",
@@ -12,8 +18,8 @@ const cluster = () => new Cluster(new Simulation({ seed: 5 }), scenario.cluster,
 describe("the docker CLI of a simulated node", () => {
   it("answers docker version with the node's OS", () => {
     const c = cluster();
-    expect(c.docker("m", ["docker", "version"]).stdout).toContain("OS/Arch:           linux/amd64");
-    expect(c.docker("w", ["docker", "version"]).stdout).toContain("OS/Arch:           windows/amd64");
+    expect(now(c.docker("m", ["docker", "version"])).stdout).toContain("OS/Arch:           linux/amd64");
+    expect(now(c.docker("w", ["docker", "version"])).stdout).toContain("OS/Arch:           windows/amd64");
     expect(c.docker("m", ["docker", "version", "x"])).toMatchObject({ exitCode: 1, stderr: expect.stringContaining('"docker version" accepts no arguments.') });
   });
 
@@ -29,8 +35,8 @@ describe("the docker CLI of a simulated node", () => {
     const r = new CommandRegistry<null>()
       .register("network", () => ok("network\n"))
       .register("network create", (_c, args) => ok(`create ${args.join(",")}\n`));
-    expect(r.run(null, ["docker", "network", "create", "-d", "overlay"]).stdout).toBe("create -d,overlay\n");
-    expect(r.run(null, ["docker", "network", "ls"]).stdout).toBe("network\n");
+    expect(now(r.run(null, ["docker", "network", "create", "-d", "overlay"])).stdout).toBe("create -d,overlay\n");
+    expect(now(r.run(null, ["docker", "network", "ls"])).stdout).toBe("network\n");
     expect(() => r.register("network", () => ok(""))).toThrow(/already registered/);
   });
 
