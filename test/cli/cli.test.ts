@@ -45,6 +45,9 @@ describe("swarmsim run", () => {
     const lines = readFileSync(trace, "utf8");
     expect(createHash("sha256").update(lines).digest("hex")).toBe(report.fingerprint);
     expect(lines.split("\n")[0]).toMatch(/^\{"kind":"sim.start",.*"t":0\}$/);
+    const keylog = readFileSync(join(dir, "keys", "tls-keylog.txt"), "utf8").trim().split("\n");
+    expect(keylog.length).toBeGreaterThanOrEqual(4); // two joins, two TLS sessions each
+    for (const line of keylog) expect(line).toMatch(/^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$/);
     const header = readFileSync(pcap);
     expect(header.readUInt32LE(0)).toBe(0xa1b2c3d4);
     expect(header.readUInt32LE(20)).toBe(101);
