@@ -22,7 +22,7 @@
  */
 
 /**
- * A `Date` constructor whose `new Date()` and `Date.now()` are `unixMs`; with
+ * A `Date` constructor whose argument-less construction and `now` both give `unixMs`; with
  * arguments it builds ordinary dates.
  *
  * @example
