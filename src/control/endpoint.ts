@@ -134,8 +134,7 @@ export function dialControlPlane(context: ControlContext, options: DialOptions, 
   session.on("data", (bytes) => rpc.receive(bytes));
   session.on("close", () => rpc.shutdown("connection closed"));
   session.on("failure", (f) => {
-    const reason = `connection error: ${f.reason}${f.detail === undefined ? "" : `: ${f.detail}`}`;
-    rpc.shutdown(reason);
+    rpc.shutdown(connectionErrorText(f, `${options.address}:${controlPlanePort}`));
     for (const send of queued.splice(0)) send();
   });
   return {
@@ -152,6 +151,34 @@ export function dialControlPlane(context: ControlContext, options: DialOptions, 
       return session.failure;
     },
   };
+}
+
+/**
+ * How grpc-go describes a connection that failed, as the daemon reports it:
+ * a dial error for a refused or unreachable port, an authentication error in
+ * crypto/x509's words for a refused certificate.
+ */
+export function connectionErrorText(failure: TlsFailure, target: string): string {
+  const dial = (why: string) => `connection error: desc = "transport: Error while dialing: dial tcp ${target}: ${why}"`;
+  const handshake = (why: string) => `connection error: desc = "transport: authentication handshake failed: ${why}"`;
+  if (failure.reason === "stream-reset") {
+    if (failure.streamReset === "refused") return dial("connect: connection refused");
+    if (failure.streamReset === "timeout" || failure.streamReset === "host-down") return dial("i/o timeout");
+    return dial("connection reset by peer");
+  }
+  switch (failure.reason) {
+    case "unknown-ca":
+      return handshake("x509: certificate signed by unknown authority");
+    case "expired":
+    case "not-yet-valid":
+      return handshake("x509: certificate has expired or is not yet valid");
+    case "bad-certificate":
+      return handshake(`x509: ${failure.detail}`);
+    case "handshake-timeout":
+      return handshake("context deadline exceeded");
+    default:
+      return handshake(`${failure.reason}: ${failure.detail}`);
+  }
 }
 
 /** A call result for a connection that never came up. */

@@ -23,6 +23,7 @@ export {
   serveControlPlane,
   dialControlPlane,
   unavailable,
+  connectionErrorText,
 } from "./endpoint.js";
 export { type NodeIdentity, type IssuerInfo, tlsIdentityOf, trustOf, issuerInfoOf, tlsInfoOf, withRoots } from "./identity.js";
 export { type JoinRequest, type JoinOutcome, joinSwarm } from "./join.js";

@@ -122,3 +122,18 @@ describe("docker swarm init and join", () => {
     expect(run(6)[0]).not.toBe(run(5)[0]);
   });
 });
+
+describe("joining through an address that is not a manager", () => {
+  it("retries the root CA download 5 times, 2 s apart, then gives grpc's dial error", () => {
+    const w = world({ workers: 3 });
+    w.docker("m1", "docker swarm init");
+    w.docker("w1", `docker swarm join --token ${tokenOf(w, "worker")} m1:2377`);
+    const before = w.sim.now;
+    const r = w.docker("w2", `docker swarm join --token ${tokenOf(w, "worker")} w3:2377`);
+    expect(r.stderr).toBe(
+      'Error response from daemon: rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 10.0.0.4:2377: connect: connection refused"\n',
+    );
+    expect(w.sim.now - before).toBeGreaterThanOrEqual(8_000_000); // four waits of 2 s between five tries
+    expect(w.cluster.node("w2").membership.state).toBe("inactive");
+  });
+});
