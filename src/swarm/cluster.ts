@@ -13,6 +13,7 @@ import type { ClusterSpec, NodeSpec, UnderlaySpec } from "./spec.js";
 import type { Simulation } from "../sim/index.js";
 import { type CommandResult, CommandRegistry, fail } from "./docker/registry.js";
 import { dockerVersion } from "./docker/version.js";
+import { dockerInfo } from "./docker/info.js";
 import { registerNodeCommands } from "./docker/node-commands.js";
 import { registerSwarmCommands } from "./docker/swarm-commands.js";
 import { SwarmNode } from "./node.js";
@@ -32,7 +33,9 @@ export interface DockerContext {
 
 /** The docker verbs the simulator serves; later layers register theirs here. */
 export function defaultRegistry(): CommandRegistry<DockerContext> {
-  const registry = new CommandRegistry<DockerContext>().register("version", ({ node }, args) => dockerVersion(node.os, args));
+  const registry = new CommandRegistry<DockerContext>()
+    .register("version", ({ node }, args) => dockerVersion(node.os, args))
+    .register("info", dockerInfo);
   registerSwarmCommands(registry);
   registerNodeCommands(registry);
   return registry;
