@@ -63,3 +63,32 @@ export {
   maxMessageBytes,
 } from "./rpc-frame.js";
 export { ProtoWriter, FieldReader, readFields, decodeMessage, type Decoded, type ProtoFields, type ProtoValue, type ProtoResult } from "./protobuf.js";
+export {
+  type EncryptionKey,
+  type KeySubsystem,
+  type KeyManagerOptions,
+  type StoredKeys,
+  subsystemGossip,
+  subsystemIpsec,
+  keySubsystems,
+  keyAlgorithm,
+  networkKeyBytes,
+  keyringSize,
+  rotationIntervalUs,
+  lamportSkewMax,
+  KeyManager,
+  rotateKeys,
+  oldestIndex,
+} from "./keymanager.js";
+export {
+  type PrimaryKeyResult,
+  type KeyringOp,
+  type KeyChange,
+  type GossipKeyring,
+  primaryKey,
+  initialKeyOrder,
+  keyChange,
+  keyringUpdate,
+  initialGossipKeyring,
+  applyGossipOps,
+} from "./keymanager-agent.js";
