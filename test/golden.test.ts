@@ -15,7 +15,7 @@ describe("golden trace", () => {
     expect({ events: report.events, records: report.traceRecords, fingerprint: report.fingerprint }).toMatchInlineSnapshot(`
       {
         "events": 80,
-        "fingerprint": "e02c59f02224546e866f42816c4872b1ccaa37442e89e461e4e2df62d3776b4e",
+        "fingerprint": "c1609853dca76fe66bc8c70d4f0f1410424dd6c3a28a2c012f1205b16ebb79b2",
         "records": 43,
       }
     `);

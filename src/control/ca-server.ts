@@ -95,6 +95,7 @@ export class CaServer {
       addr: "",
       availability: request.value.availability === 2 ? "drain" : request.value.availability === 1 ? "pause" : "active",
       membership: "accepted",
+      status: "ready",
       certificate: { role, csrPem, state: "pending", chainPem: "", err: "" },
       createdAt: this.sim.now,
     };

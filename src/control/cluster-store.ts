@@ -8,7 +8,7 @@
  */
 
 import type { CaSigner, NodeRole, RootCa } from "../pki/index.js";
-import type { Duration, Instant } from "../sim/index.js";
+import { type Duration, type Instant, seconds } from "../sim/index.js";
 
 /** api/types.proto IssuanceStatus.State, as names. */
 export type IssuanceStateName = "unknown" | "renew" | "pending" | "issued" | "failed" | "rotate";
@@ -39,6 +39,13 @@ export interface NodeTlsInfo {
   readonly certIssuerPublicKey: string;
 }
 
+/**
+ * How long after a node stops heartbeating the managers mark it Down: 3 missed
+ * periods of the dispatcher's 5 s heartbeat (swarmkit manager/dispatcher).
+ * Until the dispatcher is modelled, it counts from the node's `swarm leave`.
+ */
+export const nodeDownAfterLeaveUs: Duration = seconds(15);
+
 /** A node as the managers know it (api/objects.proto Node, the parts modelled). */
 export interface StoredNode {
   readonly id: string;
@@ -50,6 +57,11 @@ export interface StoredNode {
   addr: string;
   availability: "active" | "pause" | "drain";
   membership: "pending" | "accepted";
+  /**
+   * api NodeStatus.State as the managers see it: `ready` once the node holds its
+   * certificate, `down` once it has left (see `nodeDownAfterLeaveUs`).
+   */
+  status: "ready" | "down";
   certificate: CertificateRecord;
   /** Its TLS state as it last reported it (api NodeDescription.TLSInfo); none before its first report. */
   tlsInfo?: NodeTlsInfo;

@@ -13,6 +13,7 @@ export {
   type RootRotation,
   type NodeSession,
   type ClusterState,
+  nodeDownAfterLeaveUs,
 } from "./cluster-store.js";
 export { CaServer, invalidJoinTokenError } from "./ca-server.js";
 export {

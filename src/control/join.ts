@@ -38,8 +38,6 @@ export interface JoinRequest {
   /** RSA modulus size of the node's key. */
   readonly rsaBits: number;
   readonly availability: "active" | "pause" | "drain";
-  /** The name of the node's key stream: a new name for every join, so each join makes a new key. */
-  readonly keyName: string;
 }
 
 /** The node's identity, or the daemon's error message. */
@@ -81,7 +79,7 @@ export function joinSwarm(context: ControlContext, request: JoinRequest, done: (
 
   // 3-4. A key, a CSR, and the request, verifying the manager against the pinned root.
   const requestCertificate = (rootPem: string) => {
-    const key = createRsaKey(context.rng, request.keyName, { bits: request.rsaBits, cache: context.keyCache });
+    const key = createRsaKey(context.rng, "node-key", { bits: request.rsaBits, cache: context.keyCache });
     const csrPem = createCsr(key);
     const trust = new TrustStore([rootPem]);
     const conn = dial({ address: request.managerAddr, trust, peerAuth: "require", serverName: caServerName });

@@ -138,6 +138,7 @@ export function initCluster(context: ControlContext, options: InitOptions): { st
     addr: context.host.ip,
     availability: "active",
     membership: "accepted",
+    status: "ready",
     certificate: { role, csrPem, state: "issued", chainPem: issued.chainPem, err: "" },
     createdAt: sim.now,
   });

@@ -10,6 +10,7 @@ import {
   type ControlContext,
   type ManagerServices,
   type NodeIdentity,
+  nodeDownAfterLeaveUs,
   tlsInfoOf,
   trustedRootsPem,
   withRoots,
@@ -32,6 +33,13 @@ interface Member {
   readonly renewer: CertificateRenewer;
 }
 
+declare module "../sim/trace.js" {
+  interface TraceKinds {
+    /** The managers marked a node Down: it stopped heartbeating. */
+    "node.down": { nodeId: string };
+  }
+}
+
 /** A simulated Docker host. */
 export class SwarmNode {
   readonly name: string;
@@ -39,10 +47,10 @@ export class SwarmNode {
   readonly intendedRole: NodeRole;
   readonly os: NodeOs;
   membership: Membership = { state: "inactive" };
-  /** Joins attempted so far: each uses a fresh key. */
-  joins = 0;
   /** Times it became a member (init or join): each membership renews on streams of its own. */
   private memberships = 0;
+  /** `swarm init` and `swarm join` attempts so far. */
+  private attempts = 0;
   private member: Member | undefined;
 
   constructor(
@@ -55,6 +63,14 @@ export class SwarmNode {
     this.name = spec.name;
     this.intendedRole = spec.role;
     this.os = spec.os;
+  }
+
+  /**
+   * The control context for one `swarm init` or `swarm join`: random streams of
+   * its own, so a node that leaves and comes back draws new IDs, keys and tokens.
+   */
+  attemptContext(): ControlContext {
+    return { ...this.control, rng: this.control.rng.fork(`attempt-${++this.attempts}`) };
   }
 
   /** Its swarm identity, once it belongs to a swarm. */
@@ -96,12 +112,24 @@ export class SwarmNode {
     renewer.start();
   }
 
-  /** Leaves the swarm: stops renewing, closes its session, stops any manager services. */
+  /**
+   * Leaves the swarm: stops renewing, closes its session, stops any manager
+   * services. Its heartbeats stop, so the managers mark it Down after
+   * `nodeDownAfterLeaveUs`.
+   */
   leaveSwarm(): void {
     const member = this.member;
-    if (member !== undefined) {
+    const id = this.id;
+    if (member !== undefined && id !== undefined) {
       member.renewer.stop();
-      if (this.id !== undefined) member.swarm.sessions.delete(this.id);
+      member.swarm.sessions.delete(id);
+      const stored = member.swarm.nodes.get(id);
+      if (stored !== undefined) {
+        this.control.sim.scheduler.after(nodeDownAfterLeaveUs, "dispatcher.node-down", () => {
+          stored.status = "down";
+          this.control.sim.trace.record("node.down", { nodeId: id }, this.name);
+        });
+      }
     }
     this.manager?.stop();
     this.member = undefined;

@@ -56,7 +56,7 @@ function ls(context: DockerContext, words: readonly string[]): CommandResult {
   const rows = nodes.map((n) => [
     n.id === m.identity.nodeId ? `${n.id} *` : n.id,
     n.hostname,
-    "Ready",
+    capital(n.status),
     capital(n.availability),
     n.role === "manager" ? (n.id === leader ? "Leader" : "Reachable") : "",
     MODELLED_ENGINE.version,
@@ -98,7 +98,7 @@ function inspect(context: DockerContext, words: readonly string[]): CommandResul
           `Hostname:\t\t${node.hostname}`,
           `Joined at:\t\t${joinedAt}`,
           "Status:",
-          " State:\t\t\tReady",
+          ` State:\t\t\t${capital(node.status)}`,
           ` Availability:\t\t${capital(node.availability)}`,
           ` Address:\t\t${node.addr}`,
           ...(node.role === "manager" ? ["Manager Status:", ` Address:\t\t${node.addr}:2377`, " Raft Status:\t\tReachable", ` Leader:\t\t${node.id === m.state.nodes.keys().next().value ? "Yes" : "No"}`] : []),
@@ -120,7 +120,7 @@ function inspect(context: DockerContext, words: readonly string[]): CommandResul
         CreatedAt: joinedAt,
         Spec: { Role: node.role, Availability: node.availability },
         Description: { Hostname: node.hostname, Engine: { EngineVersion: MODELLED_ENGINE.version }, TLSInfo: { TrustRoot: tls.trustRoot, CertIssuerSubject: tls.issuerSubject, CertIssuerPublicKey: tls.issuerPublicKey } },
-        Status: { State: "ready", Addr: node.addr },
+        Status: { State: node.status, Addr: node.addr },
         ...(node.role === "manager" ? { ManagerStatus: { Leader: node.id === m.state.nodes.keys().next().value, Reachability: "reachable", Addr: `${node.addr}:2377` } } : {}),
       });
     }
@@ -141,8 +141,8 @@ function rm(context: DockerContext, words: readonly string[]): CommandResult {
     if (node.role === "manager") {
       return { ...daemonError(grpcErrorText(9, `node ${node.id} is a cluster manager and is a member of the raft cluster. It must be demoted to worker before removal`)), stdout: removed.join("") };
     }
-    // Every joined node is Ready until heartbeats are modelled, so only --force removes one.
-    if (!force) return { ...daemonError(grpcErrorText(9, `node ${node.id} is not down and can't be removed`)), stdout: removed.join("") };
+    // controlapi/node.go: a node that is not Down goes only with --force.
+    if (!force && node.status !== "down") return { ...daemonError(grpcErrorText(9, `node ${node.id} is not down and can't be removed`)), stdout: removed.join("") };
     const leaf = readCertificate(splitPemBundle(node.certificate.chainPem)[0] ?? "");
     // controlapi/node.go: the removed list keeps the ID until 7 days after the certificate expires.
     m.state.removedNodes.set(node.id, (leaf.ok ? leaf.info.notAfter + days(7) : context.cluster.sim.now + days(7)) as never);

@@ -117,13 +117,14 @@ function init(context: DockerContext, words: readonly string[]): CommandResult {
     const refused = expiryError(certExpiry);
     if (refused !== undefined) return refused;
   }
-  const { state, identity } = initCluster(node.control, {
+  const attempt = node.attemptContext();
+  const { state, identity } = initCluster(attempt, {
     rsaBits: cluster.rsaBits,
     hostname: node.name,
     ...(certExpiry === undefined ? {} : { certExpiry }),
   });
   cluster.swarms.set(state.clusterId, state);
-  const services = new ManagerServices(node.control, state, () => node.identity ?? identity);
+  const services = new ManagerServices(attempt, state, () => node.identity ?? identity);
   node.becomeMember(state, identity, { manager: services, rsaBits: cluster.rsaBits });
   return ok(swarmInitText(identity.nodeId, state.tokens.worker, `${node.host.ip}:2377`));
 }
@@ -147,11 +148,12 @@ function join(context: DockerContext, words: readonly string[]): CommandResult {
     return fail(`invalid argument "${availability}" for "--availability" flag: invalid availability: ${availability}\nSee 'docker swarm join --help'.`, 125);
   }
   node.membership = { state: "pending", managerAddr: manager.host.ip };
+  const attempt = node.attemptContext();
   return deferred((done) => {
     const timer = cluster.sim.scheduler.after(swarmJoinTimeout, "swarm.join-timeout", () => done(daemonError(errSwarmJoinTimeoutReached)));
     joinSwarm(
-      node.control,
-      { token, managerAddr: manager.host.ip, rsaBits: cluster.rsaBits, availability, keyName: `node-key-${++node.joins}` },
+      attempt,
+      { token, managerAddr: manager.host.ip, rsaBits: cluster.rsaBits, availability },
       (outcome) => {
         cluster.sim.scheduler.cancel(timer);
         if (!outcome.ok) {
@@ -167,7 +169,7 @@ function join(context: DockerContext, words: readonly string[]): CommandResult {
           stored.addr = node.host.ip;
         }
         if (state === undefined) throw new RangeError(`"identity.clusterId" expected a swarm of this cluster, got "${identity.clusterId}"`);
-        const services = identity.role === "manager" ? new ManagerServices(node.control, state, () => node.identity ?? identity) : undefined;
+        const services = identity.role === "manager" ? new ManagerServices(attempt, state, () => node.identity ?? identity) : undefined;
         node.becomeMember(state, identity, { rsaBits: cluster.rsaBits, ...(services === undefined ? {} : { manager: services }) });
         done(ok(swarmJoinedText(identity.role)));
       },
