@@ -1,33 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { type CommandSpec, parseCommand } from "../../src/swarm/docker/command.js";
+import { parseCommand } from "../../src/swarm/docker/command.js";
+import { swarmCommandSpecs } from "../../src/swarm/docker/swarm-commands.js";
 
-const join: CommandSpec = {
-  path: "docker swarm join",
-  use: "[OPTIONS] HOST:PORT",
-  short: "Join a swarm as a node and/or manager",
-  flags: [
-    { name: "token", type: "string" },
-    { name: "availability", type: "string" },
-  ],
-  args: { exactly: 1 },
-};
-const joinToken: CommandSpec = {
-  path: "docker swarm join-token",
-  use: "[OPTIONS] (worker|manager)",
-  short: "Manage join tokens",
-  flags: [
-    { name: "quiet", short: "q", type: "bool" },
-    { name: "rotate", type: "bool" },
-  ],
-  args: { exactly: 1 },
-};
-const update: CommandSpec = {
-  path: "docker swarm update",
-  use: "[OPTIONS]",
-  short: "Update the swarm",
-  flags: [{ name: "cert-expiry", type: "duration" }],
-  args: { exactly: 0 },
-};
+// The real declarations, so the test also pins what the CLI accepts.
+const { join, joinToken, update } = swarmCommandSpecs;
 
 describe("docker command parsing, as cobra and pflag do it", () => {
   it("reads long flags with a space or =, shorthand bools, and arguments anywhere", () => {

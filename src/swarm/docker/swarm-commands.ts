@@ -27,7 +27,8 @@ export const swarmJoinTimeout: Duration = seconds(20);
 /** How often `docker swarm ca --rotate` checks the rotation's progress. docker/cli cli/command/swarm/progress/root_rotation.go. */
 export const rootRotationPollUs: Duration = ms(200);
 
-const specs = {
+/** The `docker swarm` commands as docker/cli declares them: use line, description, flags, argument count. */
+export const swarmCommandSpecs = {
   init: {
     path: "docker swarm init",
     use: "[OPTIONS]",
@@ -88,6 +89,7 @@ const specs = {
     args: { exactly: 0 },
   },
 } as const satisfies Record<string, CommandSpec>;
+const specs = swarmCommandSpecs;
 
 /** The manager state a command acts on, or the daemon's refusal. */
 export function managerOf(context: DockerContext): { node: SwarmNode; identity: NodeIdentity; services: ManagerServices; state: ClusterState } | CommandOutput {
