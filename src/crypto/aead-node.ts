@@ -9,8 +9,9 @@
  * adapter falls back to noble. The type-only import below is erased at build.
  */
 
-import type * as NodeCrypto from "node:crypto";
+import type { NodeCryptoModule } from "./node-crypto.js";
 import type { Aead, OpenResult, TagLength } from "./aead.js";
+import { nodeCrypto as loadNodeCryptoModule } from "./node-crypto.js";
 import { checkAeadCall } from "./checks.js";
 
 type GcmAlgorithm = "aes-128-gcm" | "aes-192-gcm" | "aes-256-gcm";
@@ -20,14 +21,8 @@ function algorithmFor(key: Uint8Array): GcmAlgorithm {
   return key.length === 16 ? "aes-128-gcm" : key.length === 24 ? "aes-192-gcm" : "aes-256-gcm";
 }
 
-/** node:crypto when running on Node, undefined elsewhere. */
-function loadNodeCrypto(): typeof NodeCrypto | undefined {
-  const platform = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const loaded = platform?.getBuiltinModule?.("node:crypto");
-  return loaded === undefined ? undefined : (loaded as typeof NodeCrypto);
-}
 
-function makeNodeAead(nodeCrypto: typeof NodeCrypto): Aead {
+function makeNodeAead(nodeCrypto: NodeCryptoModule): Aead {
   function seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array, tagLength?: TagLength): Uint8Array {
     const { aad: additional, tagBytes } = checkAeadCall(key, nonce, "plaintext", plaintext, aad, tagLength);
     // With authTagLength set, OpenSSL emits the leftmost tagBytes of the GCM tag.
@@ -77,7 +72,7 @@ let cached: Aead | null | undefined;
  */
 export function loadNodeAead(): Aead | undefined {
   if (cached === undefined) {
-    const nodeCrypto = loadNodeCrypto();
+    const nodeCrypto = loadNodeCryptoModule();
     cached = nodeCrypto === undefined ? null : makeNodeAead(nodeCrypto);
   }
   return cached ?? undefined;

@@ -19,3 +19,5 @@ export { createAead, defaultAead } from "./create-aead.js";
 export { fnv1a32 } from "./fnv.js";
 export { espSpi } from "./esp-spi.js";
 export { type ByteSource, type ForgeRandom, bytesToBinaryString, forgeRandomFrom } from "./byte-source.js";
+export { type NodeCryptoModule, nodeCrypto } from "./node-crypto.js";
+export { type Sha256, createSha256 } from "./sha256.js";

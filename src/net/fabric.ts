@@ -12,7 +12,7 @@ import { HostDirectory } from "./host-directory.js";
 import { type LinkSpec, describeLatency } from "./link.js";
 import { LinkTable } from "./link-table.js";
 import { PartitionTable, splitPairs } from "./partitions.js";
-import type { Tap } from "./tap.js";
+import type { Tap, TapEntry, TapOptions } from "./tap.js";
 import { type TcpSettings, tcpSettings } from "./tcp-settings.js";
 import { Wire } from "./wire.js";
 
@@ -193,14 +193,17 @@ export class Fabric {
   }
 
   /**
-   * Shows every packet on the wire to `tap` from now on; returns a function that
-   * removes it. Tapping never changes a run.
+   * Shows every packet on the wire to `tap` from now on (or only the outcomes
+   * `options.outcomes` names); returns a function that removes it. Tapping never
+   * changes a run.
    */
-  addTap(tap: Tap): () => void {
+  addTap(tap: Tap, options: TapOptions = {}): () => void {
+    const wants = new Set(options.outcomes ?? ["sent", "delivered", "dropped"]);
+    const entry: TapEntry = { tap, sent: wants.has("sent"), delivered: wants.has("delivered"), dropped: wants.has("dropped") };
     const taps = this.wire.taps;
-    taps.push(tap);
+    taps.push(entry);
     return () => {
-      const at = taps.indexOf(tap);
+      const at = taps.indexOf(entry);
       if (at >= 0) taps.splice(at, 1);
     };
   }

@@ -38,7 +38,7 @@ export {
   describeLatency,
 } from "./link.js";
 export { type DropReason, type DropCounts, dropReasons } from "./drops.js";
-export { type Tap, type TapPacket, type TapOutcome } from "./tap.js";
+export { type Tap, type TapPacket, type TapOutcome, type TapOptions } from "./tap.js";
 export { type FabricOptions, type FabricCounters, type LinkDirection, Fabric } from "./fabric.js";
 export { type IpHandler, Host } from "./host.js";
 export { type UdpMessage, type UdpHandler, HostUdp } from "./udp-socket.js";

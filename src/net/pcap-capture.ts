@@ -28,8 +28,6 @@ export interface PcapCapture {
  */
 export function attachPcap(fabric: Fabric, sink: (chunk: Uint8Array) => void, options: PcapOptions = {}): PcapCapture {
   const writer = new PcapWriter(sink, options);
-  const remove = fabric.addTap((packet) => {
-    if (packet.outcome === "sent") writer.write(packet.at, packet.bytes);
-  });
+  const remove = fabric.addTap((packet) => writer.write(packet.at, packet.bytes), { outcomes: ["sent"] });
   return { writer, stop: remove };
 }

@@ -31,3 +31,16 @@ export interface TapPacket {
 
 /** A tap: called synchronously for each packet event. It must not act on the fabric. */
 export type Tap = (packet: TapPacket) => void;
+
+/** Which packet events a tap wants (all by default); a tap told of fewer costs less per packet. */
+export interface TapOptions {
+  readonly outcomes?: readonly TapOutcome[];
+}
+
+/** A tap as the wire keeps it. */
+export interface TapEntry {
+  readonly tap: Tap;
+  readonly sent: boolean;
+  readonly delivered: boolean;
+  readonly dropped: boolean;
+}

@@ -5,8 +5,7 @@
  * record per packet.
  */
 
-import { sha256 } from "@noble/hashes/sha2.js";
-import { toHex } from "../sim/index.js";
+import { createSha256 } from "../crypto/index.js";
 import type { Fabric } from "./fabric.js";
 
 /** The running digest of a fabric's wire. */
@@ -23,19 +22,21 @@ export interface WireDigest {
 
 /** Starts digesting every packet `fabric` puts on the wire from now on. */
 export function attachWireDigest(fabric: Fabric): WireDigest {
-  const hash = sha256.create();
+  const hash = createSha256();
   const stamp = new Uint8Array(8);
   const view = new DataView(stamp.buffer);
   let packets = 0;
   let bytes = 0;
-  const stop = fabric.addTap((p) => {
-    if (p.outcome !== "sent") return;
-    view.setBigUint64(0, BigInt(p.at));
-    hash.update(stamp);
-    hash.update(p.bytes);
-    packets++;
-    bytes += p.bytes.length;
-  });
+  const stop = fabric.addTap(
+    (p) => {
+      view.setBigUint64(0, BigInt(p.at));
+      hash.update(stamp);
+      hash.update(p.bytes);
+      packets++;
+      bytes += p.bytes.length;
+    },
+    { outcomes: ["sent"] },
+  );
   return {
     get packets() {
       return packets;
@@ -43,7 +44,7 @@ export function attachWireDigest(fabric: Fabric): WireDigest {
     get bytes() {
       return bytes;
     },
-    digest: () => toHex(hash.clone().digest()),
+    digest: () => hash.digestHex(),
     stop,
   };
 }

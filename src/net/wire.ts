@@ -13,7 +13,7 @@ import type { HostDirectory } from "./host-directory.js";
 import { drawLatency, drawLoss } from "./link.js";
 import type { LinkTable } from "./link-table.js";
 import type { PartitionTable } from "./partitions.js";
-import type { Tap, TapOutcome, TapPacket } from "./tap.js";
+import type { TapEntry, TapOutcome, TapPacket } from "./tap.js";
 
 interface Flight {
   readonly from: Host;
@@ -29,7 +29,7 @@ const NO_ADDRESS = "unknown";
 /** Carries packets between the hosts of one fabric. */
 export class Wire {
   /** Taps, in the order added. */
-  readonly taps: Tap[] = [];
+  readonly taps: TapEntry[] = [];
   /** Packets hosts put on the wire (or on loopback). */
   sent = 0;
   /** Packets handed to a handler at their destination. */
@@ -90,11 +90,12 @@ export class Wire {
     if (onWire) this.show("dropped", src, dst, bytes, reason);
   }
 
-  /** Shows a packet event to every tap, each with its own copy of the bytes. */
+  /** Shows a packet event to every tap that wants it, each with its own copy of the bytes. */
   private show(outcome: TapOutcome, src: string, dst: string, bytes: Uint8Array, reason?: DropReason): void {
     if (this.taps.length === 0) return;
     const at = this.sim.now;
-    for (const tap of [...this.taps]) {
+    for (const { tap, ...wants } of [...this.taps]) {
+      if (!wants[outcome]) continue;
       const packet: TapPacket =
         reason === undefined
           ? { at, bytes: bytes.slice(), src, dst, outcome }

@@ -12,7 +12,7 @@
 
 import type { Rng } from "../sim/index.js";
 import { bigintFromBytes, modPow } from "./bigint.js";
-import { nodeCrypto } from "./node-crypto.js";
+import { nodeCrypto } from "../crypto/index.js";
 
 /** A Miller-Rabin style test: whether `candidate` is (probably) prime after `rounds` rounds. */
 export type PrimalityTest = (candidate: bigint, rounds: number) => boolean;

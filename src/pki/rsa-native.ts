@@ -13,7 +13,7 @@
  */
 
 import forge from "node-forge";
-import { type NodeCryptoModule, nodeCrypto } from "./node-crypto.js";
+import { type NodeCryptoModule, nodeCrypto } from "../crypto/index.js";
 
 /** A node-forge RSA private key. */
 export type RsaPrivateKey = forge.pki.rsa.PrivateKey;

@@ -1,6 +1,6 @@
 /**
  * node:crypto when the platform has it, reached with `process.getBuiltinModule`
- * (Node 20.16 and later) so that src/pki imports no node module: a browser
+ * (Node 20.16 and later) so that no layer imports a node module: a browser
  * bundle has nothing to leave out, finds no `process`, and takes the pure-JS
  * paths. The type-only import is erased at build.
  */
