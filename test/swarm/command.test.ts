@@ -39,3 +39,23 @@ describe("docker command parsing, as cobra and pflag do it", () => {
     expect(!r.ok && r.output.stderr).toContain('"docker swarm update" requires exactly 0 arguments.');
   });
 });
+
+describe("--help", () => {
+  it("prints the usage, the description and the flags as docker does, exit 0", () => {
+    expect(parseCommand(swarmCommandSpecs.joinToken, ["--help"])).toEqual({
+      ok: false,
+      output: {
+        stdout:
+          "\nUsage:  docker swarm join-token [OPTIONS] (worker|manager)\n\nManage join tokens\n\nOptions:\n  -q, --quiet    Only display token\n      --rotate   Rotate join token\n",
+        stderr: "",
+        exitCode: 0,
+      },
+    });
+    const join = parseCommand(swarmCommandSpecs.join, ["-h"]);
+    expect(!join.ok && join.output.stdout).toContain(
+      'Options:\n      --advertise-addr string   Advertised address (format: "<ip|interface>[:port]")\n      --availability string',
+    );
+    expect(!join.ok && join.output.stdout).toContain("      --listen-addr node-addr   Listen address");
+    expect(!join.ok && join.output.stdout).toMatch(/ {6}--token string {12}Token for entry into the swarm\n$/);
+  });
+});

@@ -21,6 +21,10 @@ export interface FlagSpec {
   /** The one-letter shorthand: `q`. */
   readonly short?: string;
   readonly type: FlagType;
+  /** What `--help` says of it, as docker/cli words it. */
+  readonly usage?: string;
+  /** The value's name in `--help` when it is not the type's (`node-addr`). */
+  readonly valueName?: string;
 }
 
 /** A command's declaration. */
@@ -83,6 +87,22 @@ function convert(spec: CommandSpec, flag: FlagSpec, shown: string, raw: string, 
 
 const isOutcome = (v: FlagValue | ParseOutcome): v is ParseOutcome => typeof v === "object" && v !== null && "ok" in v;
 
+/**
+ * `docker … --help`: the usage, the description and the flags, laid out as
+ * cobra's template and pflag's FlagUsages do (usage text aligned two columns
+ * past the longest flag).
+ */
+export function commandHelp(spec: CommandSpec): string {
+  // pflag lists flags sorted by name.
+  const lines = [...spec.flags].sort((a, b) => (a.name < b.name ? -1 : 1)).map((f) => {
+    const value = f.type === "bool" ? "" : ` ${f.valueName ?? f.type}`;
+    return { head: `${f.short === undefined ? "      --" : `  -${f.short}, --`}${f.name}${value}`, usage: f.usage ?? "" };
+  });
+  const width = Math.max(0, ...lines.map((l) => l.head.length));
+  const options = lines.map((l) => `${l.head.padEnd(width)}   ${l.usage}`.trimEnd()).join("\n");
+  return `\nUsage:  ${spec.path} ${spec.use}\n\n${spec.short}\n${options === "" ? "" : `\nOptions:\n${options}\n`}`;
+}
+
 /** Parses the words after the command path, pflag style (flags may come between arguments; `--` ends flags). */
 export function parseCommand(spec: CommandSpec, words: readonly string[]): ParseOutcome {
   const flags = new Map<string, FlagValue>();
@@ -91,6 +111,7 @@ export function parseCommand(spec: CommandSpec, words: readonly string[]): Parse
   const byShort = new Map(spec.flags.filter((f) => f.short !== undefined).map((f) => [f.short!, f]));
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
+    if (word === "--help" || word === "-h") return { ok: false, output: { stdout: commandHelp(spec), stderr: "", exitCode: 0 } };
     if (word === "--") {
       args.push(...words.slice(i + 1));
       break;

@@ -14,15 +14,15 @@ import { formatTable } from "./table.js";
 import { MODELLED_ENGINE } from "./version.js";
 
 const specs = {
-  ls: { path: "docker node ls", use: "[OPTIONS]", short: "List nodes in the swarm", flags: [{ name: "quiet", short: "q", type: "bool" }], args: { exactly: 0 } },
+  ls: { path: "docker node ls", use: "[OPTIONS]", short: "List nodes in the swarm", flags: [{ name: "quiet", short: "q", type: "bool", usage: "Only display IDs" }], args: { exactly: 0 } },
   inspect: {
     path: "docker node inspect",
     use: "[OPTIONS] self|NODE [NODE...]",
     short: "Display detailed information on one or more nodes",
-    flags: [{ name: "pretty", type: "bool" }],
+    flags: [{ name: "pretty", type: "bool", usage: "Print the information in a human friendly format" }],
     args: { min: 1, max: Infinity },
   },
-  rm: { path: "docker node rm", use: "[OPTIONS] NODE [NODE...]", short: "Remove one or more nodes from the swarm", flags: [{ name: "force", short: "f", type: "bool" }], args: { min: 1, max: Infinity } },
+  rm: { path: "docker node rm", use: "[OPTIONS] NODE [NODE...]", short: "Remove one or more nodes from the swarm", flags: [{ name: "force", short: "f", type: "bool", usage: "Force remove a node from the swarm" }], args: { min: 1, max: Infinity } },
 } as const satisfies Record<string, CommandSpec>;
 
 const isOutput = (v: object): v is CommandOutput => "exitCode" in v;
