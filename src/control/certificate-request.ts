@@ -7,7 +7,14 @@
 
 import { type CertInfo, type NodeRole, certificateStatusBackoff, readCertificate, splitPemBundle, validateCertChain } from "../pki/index.js";
 import type { Duration, Instant, Rng, Simulation } from "../sim/index.js";
-import { CaMethod, IssuanceState, decodeNodeCertificateStatusResponse, encodeNodeCertificateStatusRequest } from "./ca-messages.js";
+import {
+  CaMethod,
+  IssuanceState,
+  decodeIssueNodeCertificateResponse,
+  decodeNodeCertificateStatusResponse,
+  encodeIssueNodeCertificateRequest,
+  encodeNodeCertificateStatusRequest,
+} from "./ca-messages.js";
 import type { ControlConnection } from "./endpoint.js";
 import { GrpcCode, grpcErrorText } from "./rpc-frame.js";
 import type { CallResult } from "./rpc.js";
@@ -128,4 +135,45 @@ export function checkIssuedChain(chainPem: string, rootsPem: readonly string[], 
     return { ok: false, message: `the CA returned an invalid certificate: ${valid.ok ? "wrong subject" : valid.reason}` };
   }
   return { ok: true, chainPem: splitPemBundle(chainPem), leaf: leaf.info, role: leaf.info.role };
+}
+
+/** One certificate request: IssueNodeCertificate, then the wait for the certificate. */
+export interface CertificateRequest extends Omit<StatusPoll, "nodeId"> {
+  /** The join token; empty on renewal (the CA knows the node by its certificate). */
+  readonly token: string;
+  /** api NodeSpec.Availability code. */
+  readonly availability: number;
+}
+
+/** The node ID and issued chain, or the error to report. */
+export type RequestOutcome =
+  | { readonly ok: true; readonly nodeId: string; readonly chainPem: string }
+  | { readonly ok: false; readonly message: string };
+
+/**
+ * Sends IssueNodeCertificate{CSR, token} and polls until the certificate for
+ * that CSR is issued (swarmkit ca/certificates.go GetRemoteSignedCertificate).
+ * The connection is closed when the request ends, either way.
+ *
+ * @example
+ * ```ts
+ * requestNodeCertificate({ sim, conn, csrPem, token, availability: 0, rng, eventKind: "join.poll" }, (r) => r.ok && keep(r));
+ * ```
+ */
+export function requestNodeCertificate(request: CertificateRequest, done: (outcome: RequestOutcome) => void): void {
+  const { sim, conn } = request;
+  const body = encodeIssueNodeCertificateRequest({ csr: new TextEncoder().encode(request.csrPem), token: request.token, availability: request.availability });
+  callWithTimeout(sim, conn, CaMethod.issueNodeCertificate, body, request.callTimeoutUs, (result) => {
+    if (!result.ok) {
+      conn.close();
+      return done({ ok: false, message: callError(result) });
+    }
+    const response = decodeIssueNodeCertificateResponse(result.body);
+    if (!response.ok) {
+      conn.close();
+      return done({ ok: false, message: `malformed IssueNodeCertificate response: ${response.reason}` });
+    }
+    const nodeId = response.value.nodeId;
+    pollCertificateStatus({ ...request, nodeId }, (issued) => done(issued.ok ? { ok: true, nodeId, chainPem: issued.chainPem } : issued));
+  });
 }

@@ -32,8 +32,11 @@ export {
   type StatusPoll,
   type PollOutcome,
   type CheckedChain,
+  type CertificateRequest,
+  type RequestOutcome,
   callWithTimeout,
   pollCertificateStatus,
+  requestNodeCertificate,
   checkIssuedChain,
   deadlineExceededMessage,
 } from "./certificate-request.js";

@@ -19,14 +19,8 @@ import {
 } from "../pki/index.js";
 import type { Ipv4Address } from "../net/index.js";
 import { TrustStore } from "../tls/index.js";
-import {
-  Availability,
-  CaMethod,
-  decodeGetRootCACertificateResponse,
-  decodeIssueNodeCertificateResponse,
-  encodeIssueNodeCertificateRequest,
-} from "./ca-messages.js";
-import { callError, checkIssuedChain, pollCertificateStatus } from "./certificate-request.js";
+import { Availability, CaMethod, decodeGetRootCACertificateResponse } from "./ca-messages.js";
+import { callError, checkIssuedChain, requestNodeCertificate } from "./certificate-request.js";
 import { type ControlContext, dialControlPlane } from "./endpoint.js";
 import type { NodeIdentity } from "./identity.js";
 import { GrpcCode } from "./rpc-frame.js";
@@ -46,7 +40,6 @@ export type JoinOutcome = { readonly ok: true; readonly identity: NodeIdentity }
 /** The name swarmkit's node certificates carry for the CA (managers' SANs include it). */
 const caServerName = "swarm-ca";
 const decoder = new TextDecoder();
-const encoder = new TextEncoder();
 
 /** Runs a join; `done` is called once, from a scheduled event or at once for a malformed token. */
 export function joinSwarm(context: ControlContext, request: JoinRequest, done: (outcome: JoinOutcome) => void): void {
@@ -83,35 +76,23 @@ export function joinSwarm(context: ControlContext, request: JoinRequest, done: (
     const csrPem = createCsr(key);
     const trust = new TrustStore([rootPem]);
     const conn = dial({ address: request.managerAddr, trust, peerAuth: "require", serverName: caServerName });
-    const body = encodeIssueNodeCertificateRequest({ csr: encoder.encode(csrPem), token: request.token, availability: Availability[request.availability] });
-    conn.call(CaMethod.issueNodeCertificate, body, (result) => {
-      if (!result.ok) {
-        conn.close();
-        return done({ ok: false, message: callError(result) });
-      }
-      const response = decodeIssueNodeCertificateResponse(result.body);
-      if (!response.ok) {
-        conn.close();
-        return done({ ok: false, message: `malformed IssueNodeCertificate response: ${response.reason}` });
-      }
-      const nodeId = response.value.nodeId;
-      // 5. Poll until ISSUED (the manager answers when the state changes), then check and keep it.
-      pollCertificateStatus({ sim: context.sim, conn, nodeId, csrPem, rng: context.rng, eventKind: "join.poll" }, (issued) => {
-        if (!issued.ok) return done({ ok: false, message: issued.message });
-        const checked = checkIssuedChain(issued.chainPem, [rootPem], context.sim.now, nodeId);
-        if (!checked.ok) return done({ ok: false, message: checked.message });
-        done({
-          ok: true,
-          identity: {
-            nodeId,
-            role: checked.role,
-            clusterId: checked.leaf.clusterId,
-            chainPem: checked.chainPem,
-            key,
-            rootsPem: [rootPem],
-            managerAddr: request.managerAddr,
-          },
-        });
+    // 4-5. IssueNodeCertificate with the token, then wait until ISSUED; check the chain and keep it.
+    const issue = { sim: context.sim, conn, csrPem, token: request.token, availability: Availability[request.availability], rng: context.rng, eventKind: "join.poll" };
+    requestNodeCertificate(issue, (issued) => {
+      if (!issued.ok) return done({ ok: false, message: issued.message });
+      const checked = checkIssuedChain(issued.chainPem, [rootPem], context.sim.now, issued.nodeId);
+      if (!checked.ok) return done({ ok: false, message: checked.message });
+      done({
+        ok: true,
+        identity: {
+          nodeId: issued.nodeId,
+          role: checked.role,
+          clusterId: checked.leaf.clusterId,
+          chainPem: checked.chainPem,
+          key,
+          rootsPem: [rootPem],
+          managerAddr: request.managerAddr,
+        },
       });
     });
   };

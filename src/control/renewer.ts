@@ -25,8 +25,7 @@ import {
 } from "../pki/index.js";
 import { type Duration, type EventHandle, type Instant, type Rng, duration, instant } from "../sim/index.js";
 import { TlsSessionCache } from "../tls/index.js";
-import { CaMethod, decodeIssueNodeCertificateResponse, encodeIssueNodeCertificateRequest } from "./ca-messages.js";
-import { callError, callWithTimeout, checkIssuedChain, pollCertificateStatus } from "./certificate-request.js";
+import { checkIssuedChain, requestNodeCertificate } from "./certificate-request.js";
 import { type ControlConnection, type ControlContext, dialControlPlane } from "./endpoint.js";
 import { type NodeIdentity, tlsIdentityOf, trustOf, withRoots } from "./identity.js";
 
@@ -64,7 +63,6 @@ type Phase = "idle" | "waiting" | "pausing" | "renewing" | "stopped";
 
 /** The name swarmkit's managers carry for the role (the node dials its manager as `swarm-manager`). */
 const managerServerName = "swarm-manager";
-const encoder = new TextEncoder();
 
 /** One node's renewer; `start()` once it has a certificate, `stop()` when it leaves. */
 export class CertificateRenewer {
@@ -193,27 +191,15 @@ export class CertificateRenewer {
     );
     this.connection = conn;
     // A renewal carries no token: the CA knows the node by its certificate (ca/config.go RenewTLSConfigNow).
-    const body = encodeIssueNodeCertificateRequest({ csr: encoder.encode(csrPem), token: "", availability: 0 });
-    callWithTimeout(context.sim, conn, CaMethod.issueNodeCertificate, body, caCallTimeoutUs, (result) => {
-      if (!result.ok) {
-        conn.close();
-        return done({ ok: false, reason: callError(result) });
-      }
-      const response = decodeIssueNodeCertificateResponse(result.body);
-      if (!response.ok) {
-        conn.close();
-        return done({ ok: false, reason: `malformed IssueNodeCertificate response: ${response.reason}` });
-      }
-      const poll = { sim: context.sim, conn, nodeId: response.value.nodeId, csrPem, rng: this.polls, eventKind: "cert.renew-poll", callTimeoutUs: caCallTimeoutUs };
-      pollCertificateStatus(poll, (issued) => {
-        if (!issued.ok) return done({ ok: false, reason: issued.message });
-        // Checked against the roots the node trusts now: a rotation may have moved them meanwhile.
-        const roots = this.options.current().rootsPem;
-        const checked = checkIssuedChain(issued.chainPem, roots, context.sim.now, identity.nodeId);
-        if (!checked.ok) return done({ ok: false, reason: checked.message });
-        const renewed = withRoots({ ...this.options.current(), role: checked.role, chainPem: checked.chainPem, key }, roots);
-        done({ ok: true, identity: renewed, notBefore: checked.leaf.notBefore, notAfter: checked.leaf.notAfter });
-      });
+    const issue = { sim: context.sim, conn, csrPem, token: "", availability: 0, rng: this.polls, eventKind: "cert.renew-poll", callTimeoutUs: caCallTimeoutUs };
+    requestNodeCertificate(issue, (issued) => {
+      if (!issued.ok) return done({ ok: false, reason: issued.message });
+      // Checked against the roots the node trusts now: a rotation may have moved them meanwhile.
+      const roots = this.options.current().rootsPem;
+      const checked = checkIssuedChain(issued.chainPem, roots, context.sim.now, identity.nodeId);
+      if (!checked.ok) return done({ ok: false, reason: checked.message });
+      const renewed = withRoots({ ...this.options.current(), role: checked.role, chainPem: checked.chainPem, key }, roots);
+      done({ ok: true, identity: renewed, notBefore: checked.leaf.notBefore, notAfter: checked.leaf.notAfter });
     });
   }
 
