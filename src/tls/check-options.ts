@@ -39,5 +39,8 @@ export function checkSessionOptions(options: TlsSessionOptions): void {
   if (handshakeTimeout !== undefined && (!Number.isSafeInteger(handshakeTimeout) || handshakeTimeout <= 0)) {
     throw new RangeError(`"handshakeTimeout" expected a positive whole number of microseconds, got ${handshakeTimeout}`);
   }
+  if (options.nativeRecords !== undefined && typeof options.nativeRecords !== "boolean") {
+    throw new TypeError(`"nativeRecords" expected a boolean, got ${typeof options.nativeRecords}`);
+  }
   if (typeof rng?.bytes !== "function") throw new TypeError(`"rng" expected a byte source (an Rng stream), got ${typeof rng}`);
 }

@@ -72,9 +72,52 @@ export interface ForgeError {
 /** What a `verify` callback may answer: true, forge's certificate error, an alert, or a custom alert. */
 export type ForgeVerified = true | string | number | { alert?: number; message?: string };
 
+/** The key block tls.js generateKeys derives from the master secret (`sp.keys`); binary strings. */
+export interface ForgeKeyBlock {
+  client_write_MAC_key: string;
+  server_write_MAC_key: string;
+  client_write_key: string;
+  server_write_key: string;
+  /** TLS 1.0 only: later versions send an explicit IV with every record. */
+  client_write_IV?: string;
+  server_write_IV?: string;
+}
+
+/** A record as a connection state sees it (TLSCompressed on the way in to `cipherFunction`, TLSCiphertext out). */
+export interface ForgeRecord {
+  type: number;
+  version: ForgeVersion;
+  /** The fragment's length, as the MAC covers it. */
+  length: number;
+  fragment: forge.util.ByteStringBuffer;
+}
+
+/** One direction of a connection state (tls.js createConnectionState's `createMode`). */
+export interface ForgeConnectionMode {
+  /** The record sequence number, two 32-bit halves, most significant first. */
+  sequenceNumber: [number, number];
+  macKey: string | null;
+  macLength: number;
+  /** aesCipherSuites.js: the direction's forge cipher, its key-block IV (TLS 1.0 only), and whether a record went through. */
+  cipherState: { init: boolean; iv: string | undefined; cipher: unknown } | null;
+  /** Protects (write) or opens (read) one record in place; false fails the connection with an alert. */
+  cipherFunction: (record: ForgeRecord, mode: ForgeConnectionMode) => boolean;
+  updateSequenceNumber(): void;
+}
+
+/** A connection state: both directions (RFC 5246 §6.1). */
+export interface ForgeConnectionState {
+  read: ForgeConnectionMode;
+  write: ForgeConnectionMode;
+}
+
 /** A forge TLS connection (tls.js createConnection), the members used here. */
 export interface ForgeConnection {
+  /** `forgeTls.ConnectionEnd.client` or `.server`. */
+  entity: number;
   version: ForgeVersion;
+  /** The connection states: `current` protects the records, `pending` is being negotiated. */
+  state: { pending: ForgeConnectionState | null; current: ForgeConnectionState };
   session: ForgeSession | null;
   peerCertificate: forge.pki.Certificate | null;
   verifyOptions: { validityCheckDate?: Date };
@@ -115,6 +158,11 @@ export interface ForgeTls {
   SupportedVersions: ForgeVersion[];
   Versions: { TLS_1_0: ForgeVersion; TLS_1_1: ForgeVersion; TLS_1_2: ForgeVersion };
   CipherSuites: Record<string, { id: [number, number]; name: string }>;
+  /** The enums of RFC 5246 §6.1's security parameters, as tls.js numbers them. */
+  ConnectionEnd: { server: number; client: number };
+  BulkCipherAlgorithm: { aes: number };
+  CipherType: { block: number };
+  MACAlgorithm: { hmac_sha1: number };
   createConnection(options: ForgeConnectionOptions): ForgeConnection;
 }
 

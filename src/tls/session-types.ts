@@ -82,6 +82,12 @@ export interface TlsSessionOptions {
   readonly trace?: Trace;
   /** The node name trace records carry. */
   readonly node?: string;
+  /**
+   * Whether records after the handshake are encrypted and MACed by node:crypto
+   * where it is available (default true), byte for byte as forge's own
+   * JavaScript does it, only faster (record-native.ts). false keeps forge's.
+   */
+  readonly nativeRecords?: boolean;
 }
 
 /**

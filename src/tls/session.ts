@@ -13,10 +13,10 @@
  */
 
 import { EventEmitter } from "eventemitter3";
-import { type ForgeRandom, bytesToBinaryString, forgeRandomFrom } from "../crypto/index.js";
+import { type ForgeRandom, forgeRandomFrom } from "../crypto/index.js";
 import { type Stream, type StreamResetReason, describeEnds } from "../net/index.js";
 import { type EventHandle, type Instant, type Scheduler, dateAt } from "../sim/index.js";
-import { binaryToBytes, binaryToHex } from "./binary.js";
+import { binaryToBytes, binaryToHex, bytesToBinary } from "./binary.js";
 import { checkSessionOptions } from "./check-options.js";
 import { cipherSuiteName, handshakeTimeoutUs, versionName } from "./constants.js";
 import type { TlsFailure } from "./failure.js";
@@ -27,6 +27,7 @@ import { type ForgeScope, inForgeScope, privateKeyToken } from "./forge-scope.js
 import type { TlsIdentity, TlsPeer } from "./identity.js";
 import type { KeyLog } from "./key-log.js";
 import { PeerCheck } from "./peer-check.js";
+import { protectRecordsNatively } from "./record-native.js";
 import { Resumption } from "./resumption.js";
 import { SessionTrace } from "./session-trace.js";
 import type { PeerAuth, TlsHandshake, TlsRole, TlsSessionEvents, TlsSessionOptions, TlsSessionState } from "./session-types.js";
@@ -73,6 +74,7 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
   private readonly peerCheck: PeerCheck;
   private readonly resumption: Resumption;
   private readonly connection: ForgeConnection;
+  private readonly nativeRecords: boolean;
   private deadline: EventHandle | undefined;
 
   private phase: TlsSessionState;
@@ -102,6 +104,7 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
     this.clock = options.clock;
     this.random = forgeRandomFrom(options.rng);
     this.keyLog = options.keyLog;
+    this.nativeRecords = options.nativeRecords ?? true;
     this.trace = new SessionTrace(options.trace, options.node, this.role, this.stream);
     this.scheduler = options.scheduler;
     const trust = options.trust ?? TrustStore.empty;
@@ -165,7 +168,7 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
         this.unsentWrites.push(bytes.slice());
         return true;
       case "secure":
-        if (bytes.length > 0) this.call((c) => c.prepare(bytesToBinaryString(bytes)));
+        if (bytes.length > 0) this.call((c) => c.prepare(bytesToBinary(bytes)));
         return true;
       default:
         return false;
@@ -218,7 +221,7 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
   private receive(bytes: Uint8Array): void {
     // After a failure or close, forge has reset itself; what the peer still sends is dropped.
     if (this.phase !== "handshaking" && this.phase !== "secure") return;
-    this.call((c) => c.process(bytesToBinaryString(bytes)));
+    this.call((c) => c.process(bytesToBinary(bytes)));
   }
 
   /** Sends close_notify and closes the stream. */
@@ -274,6 +277,7 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
   private handshakeCompleted(c: ForgeConnection): void {
     const session = c.session!;
     const resumed = session.resuming === true;
+    if (this.nativeRecords) protectRecordsNatively(c);
     // forge's resumed session carries no certificate: its identity is the one the session was made with.
     const established = resumed ? this.resumption.resumedPeer() : { peer: this.peerCheck.peer(), chain: this.peerCheck.chain ?? [] };
     this.resumption.remember(session, c.version, established);
@@ -359,7 +363,7 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
   private announceSecure(): void {
     const handshake = this.result!;
     for (const bytes of this.unsentWrites.splice(0)) {
-      if (this.phase === "secure") this.call((c) => c.prepare(bytesToBinaryString(bytes)));
+      if (this.phase === "secure") this.call((c) => c.prepare(bytesToBinary(bytes)));
     }
     this.trace.handshakeDone(handshake);
     if (this.closeWhenSecure) {
