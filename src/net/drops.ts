@@ -11,8 +11,9 @@
  * - `host-down`: the sender or the receiver is down (crashed).
  * - `no-route`: no host has the destination address.
  * - `malformed`: the bytes do not decode (truncated, bad checksum, fragment).
+ * - `rule`: a traffic rule (`fabric.addRule`) dropped it; the drop's detail names the rule.
  */
-export type DropReason = "loss" | "partition" | "no-listener" | "host-down" | "no-route" | "malformed";
+export type DropReason = "loss" | "partition" | "no-listener" | "host-down" | "no-route" | "malformed" | "rule";
 
 /** Every drop reason, in a fixed order (for counters and reports). */
 export const dropReasons: readonly DropReason[] = [
@@ -22,6 +23,7 @@ export const dropReasons: readonly DropReason[] = [
   "host-down",
   "no-route",
   "malformed",
+  "rule",
 ];
 
 /** Packets dropped so far, per reason. */
@@ -29,5 +31,5 @@ export type DropCounts = Record<DropReason, number>;
 
 /** A zeroed set of drop counters. */
 export function emptyDropCounts(): DropCounts {
-  return { "loss": 0, "partition": 0, "no-listener": 0, "host-down": 0, "no-route": 0, "malformed": 0 };
+  return { "loss": 0, "partition": 0, "no-listener": 0, "host-down": 0, "no-route": 0, "malformed": 0, "rule": 0 };
 }

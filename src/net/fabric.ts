@@ -1,6 +1,6 @@
 /**
  * The fabric: the underlay that joins hosts. It owns the hosts and the knobs
- * scenarios turn (link latency and loss, partitions, taps); the wire (wire.ts)
+ * scenarios turn (link latency and loss, partitions, traffic rules, taps); the wire (wire.ts)
  * carries every packet as real IPv4 bytes under those settings.
  */
 
@@ -14,6 +14,7 @@ import { LinkTable } from "./link-table.js";
 import { PartitionTable, splitPairs } from "./partitions.js";
 import type { Tap, TapEntry, TapOptions } from "./tap.js";
 import { type TcpSettings, tcpSettings } from "./tcp-settings.js";
+import { type TrafficRule, type TrafficRuleSpec, TrafficRuleTable, compileRule, describeRule } from "./traffic-rules.js";
 import { Wire } from "./wire.js";
 
 /**
@@ -49,6 +50,7 @@ export class Fabric {
   private readonly directory = new HostDirectory();
   private readonly links: LinkTable;
   private readonly partitions = new PartitionTable();
+  private readonly rules = new TrafficRuleTable();
   private readonly wire: Wire;
   private readonly uplink: HostUplink;
 
@@ -71,7 +73,7 @@ export class Fabric {
       ...(options.latency === undefined ? {} : { latency: options.latency }),
       ...(options.lossPpm === undefined ? {} : { lossPpm: options.lossPpm }),
     });
-    this.wire = new Wire(sim, this.directory, this.links, this.partitions);
+    this.wire = new Wire(sim, this.directory, this.links, this.partitions, this.rules);
     this.uplink = {
       scheduler: sim.scheduler,
       trace: sim.trace,
@@ -190,6 +192,39 @@ export class Fabric {
   /** True unless a partition blocks traffic from `from` to `to`. */
   canReach(from: string, to: string): boolean {
     return !this.partitions.isBlocked(this.number(from), this.number(to));
+  }
+
+  /**
+   * Puts a traffic rule in force: packets it matches (by sender, receiver,
+   * either end, protocol, source or destination port) are dropped, all or a
+   * share drawn from the rule's seeded stream, or held back `delay` longer.
+   * Decided when a packet is sent; loopback is never matched. Rules add up:
+   * the first matching rule that drops a packet decides, else their delays sum.
+   * Returns the rule, whose `remove()` lifts it.
+   *
+   * @example
+   * // Every control-plane packet manager-1 sends or receives, both directions of each connection:
+   * const rule = fabric.addRule({ host: "manager-1", protocol: "tcp", port: 2377, drop: true });
+   * rule.remove();
+   */
+  addRule(spec: TrafficRuleSpec): TrafficRule {
+    const id = this.rules.nextId();
+    this.rules.add(compileRule(spec, id, (name) => this.number(name), this.rng.fork(`rule:${id}`)));
+    this.sim.trace.record("net.rule-add", describeRule(spec, id));
+    let inForce = true;
+    return {
+      id,
+      remove: () => {
+        if (!inForce) return;
+        inForce = false;
+        if (this.rules.remove(id)) this.sim.trace.record("net.rule-clear", { ids: [id] });
+      },
+    };
+  }
+
+  /** Lifts every traffic rule. Packets already in flight keep the fate they were given. */
+  clearRules(): void {
+    this.sim.trace.record("net.rule-clear", { ids: this.rules.clear() });
   }
 
   /**

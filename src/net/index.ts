@@ -1,5 +1,5 @@
 /**
- * The underlay: hosts on an IPv4 fabric with latency, loss and partitions;
+ * The underlay: hosts on an IPv4 fabric with latency, loss, partitions and traffic rules;
  * UDP datagrams, raw IP protocols (ESP) and TCP-like streams, every packet as
  * real bytes; taps; and a pcap writer so real tools can read the wire.
  */
@@ -38,6 +38,7 @@ export {
   describeLatency,
 } from "./link.js";
 export { type DropReason, type DropCounts, dropReasons } from "./drops.js";
+export { type TrafficMatch, type TrafficRuleSpec, type TrafficRule } from "./traffic-rules.js";
 export { type Tap, type TapPacket, type TapOutcome, type TapOptions } from "./tap.js";
 export { type FabricOptions, type FabricCounters, type LinkDirection, Fabric } from "./fabric.js";
 export { type IpHandler, Host } from "./host.js";

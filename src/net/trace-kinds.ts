@@ -2,7 +2,7 @@
  * The trace records of the underlay, added to the kernel's `TraceKinds` by
  * declaration merging. Delivered packets are not traced (a run sends millions);
  * what is traced is what changes the outcome: drops, partitions and heals,
- * link changes, hosts going down and up, streams that reset.
+ * link changes, traffic rules, hosts going down and up, streams that reset.
  */
 
 import type { DropReason } from "./drops.js";
@@ -20,6 +20,13 @@ export interface NetTraceKinds {
   "net.heal": Record<string, never>;
   /** A link setting changed (`from`/`to` are `"*"` for the default of all links). */
   "net.link": { from: string; to: string; latency: string; lossPpm: number };
+  /**
+   * A traffic rule was put in force: what it matches (host names as given, the
+   * IANA protocol number, a port) and what it does (`lossPpm` 1 000 000: drops all).
+   */
+  "net.rule-add": { id: number; from?: string; to?: string; host?: string; protocol?: number; port?: number; lossPpm?: number; delay?: string };
+  /** Traffic rules were lifted (by `remove()`, or every one by `clearRules()`). */
+  "net.rule-clear": { ids: number[] };
   /** A host went down (crashed): it neither sends nor receives, its streams reset. */
   "net.host.down": Record<string, never>;
   /** A host came back up. */

@@ -1,6 +1,7 @@
 /**
  * A packet's way across the fabric: the sender is up → taps see it `sent` →
- * partition → loss → latency (a scheduler event) → the receiver is up and
+ * partition → traffic rules (drop, or extra delay) → link loss → link
+ * latency (a scheduler event) → the receiver is up and
  * still reachable → its stack finds a handler or refuses → taps see it
  * `delivered` or `dropped` → the handler runs. Every drop is counted and traced.
  */
@@ -14,6 +15,7 @@ import { drawLatency, drawLoss } from "./link.js";
 import type { LinkTable } from "./link-table.js";
 import type { PartitionTable } from "./partitions.js";
 import type { TapEntry, TapOutcome, TapPacket } from "./tap.js";
+import type { TrafficRuleTable } from "./traffic-rules.js";
 
 interface Flight {
   readonly from: Host;
@@ -42,6 +44,7 @@ export class Wire {
     private readonly directory: HostDirectory,
     private readonly links: LinkTable,
     private readonly partitions: PartitionTable,
+    private readonly rules: TrafficRuleTable,
   ) {}
 
   /** Puts a packet from `from` on its way to `dst` (undefined: the bytes hold no address). */
@@ -59,10 +62,13 @@ export class Wire {
     const a = this.directory.numberOf(from);
     const b = this.directory.numberOf(to);
     if (this.partitions.isBlocked(a, b)) return this.drop("partition", from.name, to.name, bytes, undefined, true);
+    const verdict = this.rules.judge(a, b, bytes);
+    if (verdict.droppedBy !== undefined) return this.drop("rule", from.name, to.name, bytes, `rule ${verdict.droppedBy}`, true);
     const link = this.links.get(a, b);
     const streams = this.links.streamsFor(a, b, from.name, to.name);
     if (drawLoss(link.lossPpm, streams.loss)) return this.drop("loss", from.name, to.name, bytes, undefined, true);
-    const delay = drawLatency(link.latency, streams.latency);
+    const latency = drawLatency(link.latency, streams.latency);
+    const delay = verdict.delay === 0 ? latency : duration(latency + verdict.delay);
     this.sim.scheduler.after(delay, "net.deliver", this.arrive, { from, to, bytes, onWire: true });
   }
 

@@ -11,9 +11,16 @@ export type {
   Step,
   DockerStep,
   WaitStep,
+  FaultStep,
+  Fault,
+  LinkChange,
+  ControlPlaneChange,
   Expectation,
 } from "./types.js";
-export { parseScenario, loadScenario, defaultUnderlay, DEFAULT_SEED } from "./load.js";
+export { parseScenario, loadScenario, DEFAULT_SEED } from "./load.js";
+export { defaultUnderlay } from "./underlay.js";
+export { faultKeys } from "./faults.js";
+export { describeFault } from "./fault-actions.js";
 export { loadScenarioFile } from "./file.js";
 export { type CheckResult, checkOutput } from "./expect.js";
 export { type ScenarioRunOptions, type StepReport, type RunReport, runScenario } from "./runner.js";

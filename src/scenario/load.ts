@@ -6,11 +6,13 @@
  */
 
 import { LineCounter, isMap, isScalar, parseDocument } from "yaml";
-import { checkSeed, ms } from "../sim/index.js";
+import { checkSeed } from "../sim/index.js";
 import { referencedVariables, splitCommandLine } from "../swarm/index.js";
 import { ScenarioError, type ScenarioProblem } from "./errors.js";
+import { faultKeyOf, readFaultStep } from "./faults.js";
 import { type Entries, Reader, type YamlNode } from "./reader.js";
-import type { ClusterSpec, DockerStep, Expectation, LatencySpec, NodeSpec, Scenario, Step, UnderlaySpec } from "./types.js";
+import type { ClusterSpec, DockerStep, Expectation, NodeSpec, Scenario, Step } from "./types.js";
+import { defaultUnderlay, readUnderlay } from "./underlay.js";
 
 /** The default seed when a scenario names none. */
 export const DEFAULT_SEED = 1;
@@ -51,13 +53,8 @@ export function loadScenario(text: string, file: string): Scenario {
   return result.scenario;
 }
 
-/** The underlay when a scenario names none: 1 ms fixed latency, no loss. */
-export function defaultUnderlay(): UnderlaySpec {
-  return { latency: { kind: "fixed", latency: ms(1) }, lossPpm: 0 };
-}
-
 function readCluster(r: Reader, node: YamlNode): ClusterSpec | undefined {
-  const e = r.entries(node, "cluster", [], ["managers", "workers", "nodes", "bootstrap", "rsaBits"]);
+  const e = r.entries(node, "cluster", [], ["managers", "workers", "nodes", "bootstrap", "rsaBits", "keyRotation"]);
   if (e === undefined) return undefined;
   const bitsNode = e.get("rsaBits");
   const rsaBits = bitsNode === undefined ? undefined : r.int(bitsNode.value, "cluster.rsaBits", 512, 8192);
@@ -67,7 +64,11 @@ function readCluster(r: Reader, node: YamlNode): ClusterSpec | undefined {
   const bootstrap = bootstrapNode === undefined ? "auto" : r.oneOf(bootstrapNode.value, "cluster.bootstrap", ["auto", "manual"] as const);
   if (bootstrap === undefined) return undefined;
   const nodes = readNodes(r, node, e);
-  return nodes === undefined ? undefined : { nodes, bootstrap, ...(rsaBits === undefined ? {} : { rsaBits }) };
+  const rotationNode = e.get("keyRotation");
+  const keyRotation = rotationNode === undefined ? undefined : r.duration(rotationNode.value, "cluster.keyRotation");
+  if (rotationNode !== undefined && keyRotation === undefined) return undefined;
+  if (keyRotation !== undefined && keyRotation <= 0) return r.problem(rotationNode?.value, `expected a duration above 0 for cluster.keyRotation, got ${keyRotation}`);
+  return nodes === undefined ? undefined : { nodes, bootstrap, ...(rsaBits === undefined ? {} : { rsaBits }), ...(keyRotation === undefined ? {} : { keyRotation }) };
 }
 
 function readNodes(r: Reader, node: YamlNode, e: Entries): NodeSpec[] | undefined {
@@ -118,49 +119,12 @@ function readNodeList(r: Reader, node: YamlNode): NodeSpec[] | undefined {
   return nodes;
 }
 
-function readUnderlay(r: Reader, node: YamlNode): UnderlaySpec | undefined {
-  const e = r.entries(node, "underlay", [], ["latency", "loss"]);
-  if (e === undefined) return undefined;
-  const base = defaultUnderlay();
-  const latencyNode = e.get("latency");
-  const latency = latencyNode === undefined ? base.latency : readLatency(r, latencyNode.value);
-  const lossNode = e.get("loss");
-  const lossPpm = lossNode === undefined ? base.lossPpm : r.ppm(lossNode.value, "underlay.loss");
-  return latency === undefined || lossPpm === undefined ? undefined : { latency, lossPpm };
-}
-
-function readLatency(r: Reader, node: YamlNode): LatencySpec | undefined {
-  if (!isMap(node)) {
-    const value = r.duration(node, "underlay.latency");
-    return value === undefined ? undefined : { kind: "fixed", latency: value };
-  }
-  const e = r.entries(node, "underlay.latency", [], ["uniform", "exponential"]);
-  if (e === undefined) return undefined;
-  const uniform = e.get("uniform");
-  const exponential = e.get("exponential");
-  if ((uniform === undefined) === (exponential === undefined)) {
-    return r.problem(node, `underlay.latency takes a duration, {uniform: [MIN, MAX]} or {exponential: MEAN}`);
-  }
-  if (exponential !== undefined) {
-    const mean = r.duration(exponential.value, "underlay.latency.exponential (the mean)");
-    return mean === undefined ? undefined : { kind: "exponential", mean };
-  }
-  const bounds = r.list(uniform?.value, "underlay.latency.uniform ([MIN, MAX])");
-  if (bounds === undefined) return undefined;
-  if (bounds.length !== 2) return r.problem(uniform?.value, `expected two durations [MIN, MAX] for underlay.latency.uniform, got ${bounds.length}`);
-  const min = r.duration(bounds[0], "underlay.latency.uniform MIN");
-  const max = r.duration(bounds[1], "underlay.latency.uniform MAX");
-  if (min === undefined || max === undefined) return undefined;
-  if (max < min) return r.problem(uniform?.value, `expected MIN <= MAX in underlay.latency.uniform`);
-  return { kind: "uniform", min, max };
-}
-
 /** Reads the timeline; with an invalid cluster (`undefined`), node names are not checked. */
 function readSteps(r: Reader, node: YamlNode, cluster: ClusterSpec | undefined): Step[] | undefined {
   const items = r.list(node, "steps");
   if (items === undefined) return undefined;
   const firstManager = cluster?.nodes.find((n) => n.role === "manager")?.name ?? "manager-1";
-  const names = cluster === undefined ? undefined : new Set(cluster.nodes.map((n) => n.name));
+  const names = cluster?.nodes.map((n) => n.name);
   const steps: Step[] = [];
   const captured = new Set<string>();
   for (const item of items) {
@@ -170,7 +134,7 @@ function readSteps(r: Reader, node: YamlNode, cluster: ClusterSpec | undefined):
   return steps;
 }
 
-function readStep(r: Reader, node: YamlNode, firstManager: string, names: ReadonlySet<string> | undefined, captured: Set<string>): Step | undefined {
+function readStep(r: Reader, node: YamlNode, firstManager: string, names: readonly string[] | undefined, captured: Set<string>): Step | undefined {
   const where = r.pos(node);
   if (isScalar(node)) {
     const command = r.string(node, "a step (a docker command)");
@@ -181,6 +145,8 @@ function readStep(r: Reader, node: YamlNode, firstManager: string, names: Readon
     const duration = r.duration(e?.get("wait")?.value, "wait");
     return duration === undefined ? undefined : { kind: "wait", duration, where };
   }
+  const faultKey = faultKeyOf(node);
+  if (faultKey !== undefined) return readFaultStep(r, node, faultKey, names);
   const e = r.entries(node, "a step", ["run"], ["on", "expect", "capture"]);
   if (e === undefined) return undefined;
   const command = r.string(e.get("run")?.value, "run (a docker command)");
@@ -188,8 +154,8 @@ function readStep(r: Reader, node: YamlNode, firstManager: string, names: Readon
   let on = firstManager;
   if (onNode !== undefined) {
     const name = r.string(onNode, "on (a node name)");
-    if (name !== undefined && names !== undefined && !names.has(name)) {
-      r.problem(onNode, `expected the name of a node in the cluster for "on" (${[...names].join(", ")}), got "${name}"`);
+    if (name !== undefined && names !== undefined && !names.includes(name)) {
+      r.problem(onNode, `expected the name of a node in the cluster for "on" (${names.join(", ")}), got "${name}"`);
     } else if (name !== undefined) on = name;
   }
   const captureNode = e.get("capture")?.value;

@@ -16,7 +16,7 @@ export type YamlNode = Node | null | undefined;
 export type Entries = Map<string, { readonly key: Node; readonly value: YamlNode }>;
 
 /** A short description of what a node is, for "got ..." in messages. */
-function describe(node: YamlNode): string {
+export function describe(node: YamlNode): string {
   if (node === null || node === undefined) return "nothing";
   if (isMap(node)) return "a mapping";
   if (isSeq(node)) return "a list";
@@ -97,6 +97,12 @@ export class Reader {
       return this.problem(node, `expected one of ${values.join(", ")} for ${what}, got ${describe(node)}`);
     }
     return node.value as T;
+  }
+
+  /** `true` or `false`. */
+  bool(node: YamlNode, what: string): boolean | undefined {
+    if (!isScalar(node) || typeof node.value !== "boolean") return this.problem(node, `expected true or false for ${what}, got ${describe(node)}`);
+    return node.value;
   }
 
   /** A whole number in [min, max]. */

@@ -7,6 +7,7 @@ import { type Duration, type Instant, type TraceSink, Simulation, formatDuration
 import type { KeyCache } from "../pki/index.js";
 import { Cluster, type CommandOutput, type CommandResult, expandVariables, fail, isDeferred, splitCommandLine } from "../swarm/index.js";
 import { type CheckResult, checkOutput } from "./expect.js";
+import { FaultInjector, describeFault } from "./fault-actions.js";
 import type { DockerStep, Scenario, Step } from "./types.js";
 
 /** How to run a scenario. */
@@ -30,7 +31,7 @@ export interface StepReport {
   /** The step's index in the scenario, or -1 for a command of automatic bootstrap. */
   readonly index: number;
   readonly kind: Step["kind"];
-  /** The step as a person would write it: the command, or `wait 30s`. */
+  /** The step as a person would write it: the command, `wait 30s`, or a fault (`crash manager-1`). */
   readonly text: string;
   readonly node?: string;
   /** When the step started. */
@@ -101,6 +102,7 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
 
   const steps: StepReport[] = [];
   const variables = new Map<string, string>();
+  const faults = new FaultInjector(cluster);
   let cutShort = false;
   if (scenario.cluster.bootstrap === "auto") {
     for (const step of bootstrapSteps(cluster, scenario)) {
@@ -122,6 +124,15 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
       const text = `wait ${formatDuration(step.duration)}`;
       sim.trace.record("step", { index, step: text });
       steps.push({ index, kind: "wait", text, at: startedAt, checks: [], line: step.where.line });
+      return;
+    }
+    if (step.kind === "fault") {
+      // Traced before it acts, so the trace reads cause, then effects (net.partition, net.host.down, ...).
+      const text = describeFault(step.fault);
+      sim.trace.record("step", { index, step: text });
+      faults.apply(step.fault);
+      steps.push({ index, kind: "fault", text, at: sim.now, checks: [], line: step.where.line });
+      options.onProgress?.({ now: sim.now, events: sim.scheduler.executed, step: index });
       return;
     }
     const report = runDockerStep(sim, cluster, step, index, variables, (r) => settle(r, index));

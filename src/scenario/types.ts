@@ -6,7 +6,7 @@ import type { Duration } from "../sim/index.js";
 import type { SourcePos } from "./errors.js";
 
 export type { NodeRole, NodeOs, NodeSpec, ClusterSpec, BootstrapMode, LatencySpec, UnderlaySpec } from "../swarm/index.js";
-import type { ClusterSpec, UnderlaySpec } from "../swarm/index.js";
+import type { ClusterSpec, LatencySpec, UnderlaySpec } from "../swarm/index.js";
 
 /** What a command step must show. Absent keys are not checked, but `exitCode` defaults to 0. */
 export interface Expectation {
@@ -41,8 +41,44 @@ export interface WaitStep {
   readonly where: SourcePos;
 }
 
+/** A change to one link: its latency or loss (unset fields keep their value), or back to the underlay's. */
+export type LinkChange = { readonly latency?: LatencySpec; readonly lossPpm?: number } | "reset";
+
+/**
+ * A change to a node's control-plane traffic (TCP 2377 packets it sends or
+ * receives, both directions of each connection): extra delay and/or loss
+ * (1 000 000 ppm drops all), or no rule.
+ */
+export type ControlPlaneChange = { readonly delay?: Duration; readonly lossPpm?: number } | "clear";
+
+/** Something that goes wrong (or right again), named by a scenario step. Node names are the cluster's. */
+export type Fault =
+  /** The node loses power: `Cluster.crashNode`. */
+  | { readonly kind: "crash"; readonly node: string }
+  /** The node comes back: `Cluster.restartNode`. */
+  | { readonly kind: "restart"; readonly node: string }
+  /** Groups that cannot reach each other, both ways; nodes named in no group form one more group. */
+  | { readonly kind: "partition"; readonly groups: readonly (readonly string[])[] }
+  /** The node is cut off from every other, both ways. */
+  | { readonly kind: "isolate"; readonly node: string }
+  /** Packets from every node in `from` to every node in `to` are lost; the other way delivers. */
+  | { readonly kind: "block"; readonly from: readonly string[]; readonly to: readonly string[] }
+  /** Every partition, isolation and block is lifted (links and control-plane rules stay). */
+  | { readonly kind: "heal" }
+  /** The link between two nodes changes, both ways unless `oneWay` (then `from`→`to` only). */
+  | { readonly kind: "link"; readonly from: string; readonly to: string; readonly oneWay: boolean; readonly change: LinkChange }
+  /** The node's control-plane traffic is delayed or lost, replacing any earlier such rule of the node. */
+  | { readonly kind: "control-plane"; readonly node: string; readonly change: ControlPlaneChange };
+
+/** Puts a fault on the cluster at the current instant; it takes no simulated time. */
+export interface FaultStep {
+  readonly kind: "fault";
+  readonly fault: Fault;
+  readonly where: SourcePos;
+}
+
 /** One step of the timeline. */
-export type Step = DockerStep | WaitStep;
+export type Step = DockerStep | WaitStep | FaultStep;
 
 /** A validated scenario. */
 export interface Scenario {

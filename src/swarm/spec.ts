@@ -30,6 +30,8 @@ export interface ClusterSpec {
   readonly bootstrap: BootstrapMode;
   /** RSA modulus size of every key, root CA and nodes (default 2048; smaller is faster, for tests). */
   readonly rsaBits?: number;
+  /** The key manager's rotation interval in µs (`cluster.keyRotation`, default 12 h). */
+  readonly keyRotation?: number;
 }
 
 /** How long a packet takes on a link: the underlay's own latency model. */
