@@ -14,9 +14,9 @@ describe("golden trace", () => {
     expect(report.seed).toBe(42);
     expect({ events: report.events, records: report.traceRecords, fingerprint: report.fingerprint }).toMatchInlineSnapshot(`
       {
-        "events": 80,
-        "fingerprint": "c1609853dca76fe66bc8c70d4f0f1410424dd6c3a28a2c012f1205b16ebb79b2",
-        "records": 43,
+        "events": 322,
+        "fingerprint": "ef0ed81f7bddbfd86259979e2cb26cefbf79adab9f418328a25c6e0fa180d0d3",
+        "records": 62,
       }
     `);
   });

@@ -17,7 +17,8 @@
  * root only (ca/server.go builds the managers' pool from `RootCA.CACert`, and
  * the dispatcher sends nodes that same certificate), and a new leaf verifies
  * under it through the cross-signed intermediate. Nodes hear of ROTATE, and of
- * the new root at the end, through their session (`NodeSession`).
+ * the new root at the end, through their session messages (the node object's
+ * certificate state, and the root CA).
  */
 
 import {
@@ -31,8 +32,9 @@ import {
   rotationSigner,
 } from "../pki/index.js";
 import { type EventHandle, type Rng, type Simulation, duration } from "../sim/index.js";
-import type { ClusterState, IssuanceStateName, RootRotation, StoredNode } from "./cluster-store.js";
+import type { ClusterFields, ClusterState, IssuanceStateName, RootRotation, StoredNode } from "./cluster-store.js";
 import { type IssuerInfo, issuerInfoOf } from "./identity.js";
+import type { ClusterStore, Proposer, StoreAction } from "./store.js";
 
 declare module "../sim/trace.js" {
   interface TraceKinds {
@@ -79,12 +81,6 @@ export function hasIssuer(node: StoredNode, issuer: IssuerInfo): boolean {
   return node.tlsInfo?.certIssuerSubject === issuer.subject && node.tlsInfo.certIssuerPublicKey === issuer.publicKey;
 }
 
-/** Tells every open session which roots to trust now. */
-export function deliverRoots(state: ClusterState): void {
-  const roots = trustedRootsPem(state);
-  for (const session of [...state.sessions.values()]) session.updateRoots(roots);
-}
-
 /** What starting a rotation needs. */
 export interface RotationRequest {
   readonly sim: Simulation;
@@ -99,20 +95,19 @@ export interface RotationRequest {
 }
 
 /**
- * Starts a rotation to a new root (controlapi ca_rotation.go with no certificate
- * given: a new root, cross-signed by the current key). A rotation already under
- * way is replaced: the new target is cross-signed by the current root too.
+ * The change that starts a rotation to a new root (controlapi ca_rotation.go
+ * with no certificate given: a new root, cross-signed by the current key). A
+ * rotation already under way is replaced: the new target is cross-signed by
+ * the current root too.
  */
-export function startRootRotation(state: ClusterState, request: RotationRequest): RootRotation {
-  state.forceRotate += 1;
-  const generation = state.forceRotate + 1;
+export function rootRotationStart(state: ClusterState, request: RotationRequest): Partial<ClusterFields> {
+  const forceRotate = state.forceRotate + 1;
+  const generation = forceRotate + 1;
   const keyOptions = { bits: request.rsaBits, ...(request.keyCache === undefined ? {} : { cache: request.keyCache }) };
   const newRoot: RootCa = createRootCa(request.rng.fork(`root-ca-${generation}`), request.sim.now, keyOptions);
   const rotation: RootRotation = { newRoot, crossSignedPem: crossSignRoot(newRoot, state.root) };
-  state.rootRotation = rotation;
-  state.signer = rotationSigner(newRoot, rotation.crossSignedPem);
   request.sim.trace.record("ca.rotation-start", { caDigest: state.root.digestHex, newCaDigest: newRoot.digestHex }, request.node);
-  return rotation;
+  return { forceRotate, rootRotation: rotation, signer: rotationSigner(newRoot, rotation.crossSignedPem) };
 }
 
 /**
@@ -124,9 +119,14 @@ export class RootRotationReconciler {
   private timer: EventHandle | undefined;
 
   constructor(
-    private readonly state: ClusterState,
+    private readonly store: ClusterStore,
+    private readonly proposer: Proposer,
     private readonly request: Omit<RotationRequest, "rsaBits" | "keyCache">,
   ) {}
+
+  private get state(): ClusterState {
+    return this.store.state;
+  }
 
   /** (Re)starts the loop for the rotation in progress, if any. */
   start(): void {
@@ -148,21 +148,26 @@ export class RootRotationReconciler {
     const unconverged = [...this.state.nodes.values()].filter((node) => !hasIssuer(node, issuer));
     if (unconverged.length === 0) return this.finish(target);
     const batch = unconverged.filter((node) => !busyStates.has(node.certificate.state)).slice(0, rotateMaxBatchSize);
-    for (const node of batch) node.certificate = { ...node.certificate, state: "rotate" };
+    if (batch.length > 0) {
+      const actions: StoreAction[] = batch.map((node) => ({ kind: "update-node", node: { ...node, certificate: { ...node.certificate, state: "rotate" } } }));
+      this.store.update(this.proposer, actions);
+    }
     this.request.sim.trace.record("ca.rotation-rotate", { nodeIds: batch.map((n) => n.id), unconverged: unconverged.length }, this.request.node);
-    for (const node of batch) this.state.sessions.get(node.id)?.rotateCertificate();
     this.timer = this.request.sim.scheduler.after(rootRotationReconcileIntervalUs, "ca.reconcile", () => this.reconcile(target));
   }
 
   /** ca/reconciler.go finishRootRotation: the new root, its digest and new tokens; the intermediate is dropped. */
   private finish(target: RootRotation): void {
-    const { state } = this;
-    const tokens = this.request.rng.fork(`join-tokens-${state.forceRotate + 1}`);
-    state.root = target.newRoot;
-    state.signer = rootSigner(target.newRoot);
-    state.rootRotation = undefined;
-    state.tokens = { worker: generateJoinToken(target.newRoot.digestHex, tokens), manager: generateJoinToken(target.newRoot.digestHex, tokens) };
-    this.request.sim.trace.record("ca.rotation-done", { caDigest: target.newRoot.digestHex }, this.request.node);
-    deliverRoots(state);
+    const tokens = this.request.rng.fork(`join-tokens-${this.state.forceRotate + 1}`);
+    const changes: Partial<ClusterFields> = {
+      root: target.newRoot,
+      signer: rootSigner(target.newRoot),
+      rootRotation: undefined,
+      tokens: { worker: generateJoinToken(target.newRoot.digestHex, tokens), manager: generateJoinToken(target.newRoot.digestHex, tokens) },
+    };
+    this.store.update(this.proposer, [{ kind: "update-cluster", changes }], (result) => {
+      if (result.ok) this.request.sim.trace.record("ca.rotation-done", { caDigest: target.newRoot.digestHex }, this.request.node);
+      else this.timer = this.request.sim.scheduler.after(rootRotationReconcileIntervalUs, "ca.reconcile", () => this.reconcile(target));
+    });
   }
 }

@@ -19,9 +19,11 @@ import {
   encodeIssueNodeCertificateResponse,
   encodeNodeCertificateStatusResponse,
 } from "./ca-messages.js";
+import { callerOf } from "./caller.js";
 import type { ClusterState, StoredNode } from "./cluster-store.js";
 import type { MethodHandler, Reply } from "./rpc.js";
-import { GrpcCode } from "./rpc-frame.js";
+import { type ForwardedFor, GrpcCode } from "./rpc-frame.js";
+import type { ClusterStore, Proposer } from "./store.js";
 
 declare module "../sim/trace.js" {
   interface TraceKinds {
@@ -40,50 +42,76 @@ export const invalidJoinTokenError = "A valid join token is necessary to join th
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** The CA service of the managers, over one shared cluster state. */
+/**
+ * The CA service of the leader (followers forward its calls), over the
+ * replicated cluster store: every change it makes is a raft proposal, and a
+ * call is answered once its change committed.
+ */
 export class CaServer {
   /** NodeCertificateStatus calls waiting for a node's certificate to leave PENDING. */
   private readonly waiting = new Map<string, Array<() => void>>();
 
   constructor(
     private readonly sim: Simulation,
-    private readonly state: ClusterState,
+    private readonly store: ClusterStore,
+    /** The leader's raft member, through which it writes. */
+    private readonly proposer: Proposer,
     /** Where new node IDs and certificate serials are drawn. */
     private readonly rng: Rng,
     /** The manager's name, for trace records. */
     private readonly node: string,
-  ) {}
+  ) {
+    store.on("change", this.onChange);
+  }
+
+  private readonly onChange = () => this.wake();
+
+  /** Stops following the store (the manager stops). */
+  stop(): void {
+    this.store.off("change", this.onChange);
+    this.waiting.clear();
+  }
+
+  private get state(): ClusterState {
+    return this.store.state;
+  }
 
   /** The RPC methods this server answers, keyed by gRPC path. */
   methods(): Map<string, MethodHandler<TlsPeer | null>> {
     return new Map<string, MethodHandler<TlsPeer | null>>([
       [CaMethod.getRootCACertificate, (_peer, _body, reply) => reply.ok(encodeGetRootCACertificateResponse({ certificate: encoder.encode(this.state.root.certPem) }))],
-      [CaMethod.issueNodeCertificate, (peer, body, reply) => this.issueNodeCertificate(peer, body, reply)],
+      [CaMethod.issueNodeCertificate, (peer, body, reply, forwarded) => this.issueNodeCertificate(peer, forwarded, body, reply)],
       [CaMethod.nodeCertificateStatus, (_peer, body, reply) => this.nodeCertificateStatus(body, reply)],
     ]);
   }
 
-  /** Creates the node object of the manager that ran `docker swarm init`, already issued. */
-  addInitialManager(node: StoredNode): void {
-    this.state.nodes.set(node.id, node);
+  /**
+   * Signs what a previous leader left unsigned (ca/server.go Run: on start the
+   * CA reconciles every node whose certificate is pending or being renewed).
+   */
+  signPending(): void {
+    for (const node of this.state.nodes.values()) {
+      if (node.certificate.state === "pending" || node.certificate.state === "renew") this.scheduleSigning(node.id, node.certificate.state === "renew");
+    }
   }
 
-  private issueNodeCertificate(peer: TlsPeer | null, body: Uint8Array, reply: Reply): void {
+  private issueNodeCertificate(peer: TlsPeer | null, forwarded: ForwardedFor | undefined, body: Uint8Array, reply: Reply): void {
     const request = decodeIssueNodeCertificateRequest(body);
     if (!request.ok) return this.refuse(reply, GrpcCode.invalidArgument, `malformed request: ${request.reason}`);
     const csrPem = decoder.decode(request.value.csr);
     // A caller with a valid identity of this cluster renews (ca/server.go: worker, then manager).
-    const subject = peer?.verified
-      ? { commonName: peer.commonName ?? "", organizationalUnits: peer.organizationalUnit === undefined ? [] : [peer.organizationalUnit], organizations: peer.organization === undefined ? [] : [peer.organization] }
-      : undefined;
+    const subject = callerOf(peer, forwarded, this.state.clusterId);
     const removed = new Set(this.state.removedNodes.keys());
     const renewing = authorizeOrgAndRole(subject, this.state.clusterId, removed, [WorkerOu, ManagerOu]);
     if (renewing.ok) {
       const node = this.state.nodes.get(renewing.nodeId);
       if (node === undefined) return this.refuse(reply, GrpcCode.notFound, `node ${renewing.nodeId} not found`);
-      node.certificate = { role: node.role, csrPem, state: "renew", chainPem: node.certificate.chainPem, err: "" };
-      this.scheduleSigning(node, true);
-      return reply.ok(encodeIssueNodeCertificateResponse({ nodeId: node.id, membership: Membership.accepted }));
+      const certificate = { role: node.role, csrPem, state: "renew" as const, chainPem: node.certificate.chainPem, err: "" };
+      return this.store.update(this.proposer, [{ kind: "update-node", node: { ...node, certificate } }], (result) => {
+        if (!result.ok) return reply.error(GrpcCode.unavailable, result.reason);
+        this.scheduleSigning(node.id, true);
+        reply.ok(encodeIssueNodeCertificateResponse({ nodeId: node.id, membership: Membership.accepted }));
+      });
     }
     // Otherwise a new node: the token decides the role, compared in constant time, manager first.
     const role = this.roleOfToken(request.value.token);
@@ -91,18 +119,22 @@ export class CaServer {
     const node: StoredNode = {
       id: newId(this.rng),
       role,
+      desiredRole: role,
       hostname: "",
       addr: "",
       availability: request.value.availability === 2 ? "drain" : request.value.availability === 1 ? "pause" : "active",
       membership: "accepted",
-      status: "ready",
+      status: "unknown",
+      statusMessage: "",
       certificate: { role, csrPem, state: "pending", chainPem: "", err: "" },
       createdAt: this.sim.now,
     };
-    this.state.nodes.set(node.id, node);
-    this.sim.trace.record("ca.admit", { nodeId: node.id, role }, this.node);
-    this.scheduleSigning(node, false);
-    reply.ok(encodeIssueNodeCertificateResponse({ nodeId: node.id, membership: Membership.accepted }));
+    this.store.update(this.proposer, [{ kind: "create-node", node }], (result) => {
+      if (!result.ok) return reply.error(GrpcCode.unavailable, result.reason);
+      this.sim.trace.record("ca.admit", { nodeId: node.id, role }, this.node);
+      this.scheduleSigning(node.id, false);
+      reply.ok(encodeIssueNodeCertificateResponse({ nodeId: node.id, membership: Membership.accepted }));
+    });
   }
 
   private roleOfToken(token: string): NodeRole | undefined {
@@ -112,11 +144,13 @@ export class CaServer {
   }
 
   /** swarmkit signs pending certificates in the CA's own loop, after the store write; here, at the same instant. */
-  private scheduleSigning(node: StoredNode, renewal: boolean): void {
-    this.sim.scheduler.after(0 as never, "ca.sign", () => this.sign(node, renewal));
+  private scheduleSigning(nodeId: string, renewal: boolean): void {
+    this.sim.scheduler.after(0 as never, "ca.sign", () => this.sign(nodeId, renewal));
   }
 
-  private sign(node: StoredNode, renewal: boolean): void {
+  private sign(nodeId: string, renewal: boolean): void {
+    const node = this.state.nodes.get(nodeId);
+    if (node === undefined || (node.certificate.state !== "pending" && node.certificate.state !== "renew")) return;
     const result = issueNodeCertificate(this.state.signer, {
       csrPem: node.certificate.csrPem,
       nodeId: node.id,
@@ -126,15 +160,21 @@ export class CaServer {
       expiry: this.state.certExpiry,
       rng: this.rng,
     });
-    if (result.ok) {
-      node.certificate = { ...node.certificate, role: node.role, state: "issued", chainPem: result.chainPem, err: "" };
-    } else {
-      node.certificate = { ...node.certificate, state: "failed", err: result.message };
-    }
+    const certificate = result.ok
+      ? { ...node.certificate, role: node.role, state: "issued" as const, chainPem: result.chainPem, err: "" }
+      : { ...node.certificate, state: "failed" as const, err: result.message };
     this.sim.trace.record("ca.sign", { nodeId: node.id, role: node.role, ok: result.ok, renewal, ...(result.ok ? {} : { reason: result.reason }) }, this.node);
-    const waiters = this.waiting.get(node.id) ?? [];
-    this.waiting.delete(node.id);
-    for (const wake of waiters) wake();
+    this.store.update(this.proposer, [{ kind: "update-node", node: { ...node, certificate } }]);
+  }
+
+  /** A change committed: status calls waiting on a node whose certificate is now issued or failed get their answer. */
+  private wake(): void {
+    for (const [nodeId, waiters] of [...this.waiting]) {
+      const state = this.state.nodes.get(nodeId)?.certificate.state;
+      if (state !== "issued" && state !== "failed" && state !== undefined) continue;
+      this.waiting.delete(nodeId);
+      for (const answer of waiters) answer();
+    }
   }
 
   private nodeCertificateStatus(body: Uint8Array, reply: Reply): void {

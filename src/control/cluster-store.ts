@@ -1,14 +1,13 @@
 /**
- * The cluster store: what swarmkit keeps in raft and every manager reads.
- *
- * Raft itself (terms, elections, replication) comes with the managers; until
- * then one store object stands for the replicated state every manager shares.
- * The nodes' dispatcher sessions, which are not replicated state, hang off it
- * too until the dispatcher is modelled (`sessions`).
+ * The cluster store's objects: what swarmkit keeps in raft and every manager
+ * reads. One `ClusterState` object per swarm stands for the state all managers
+ * hold replicated; it changes only when a raft entry that carries the change
+ * commits (store.ts), so it is the committed state, the same on every manager.
  */
 
 import type { CaSigner, NodeRole, RootCa } from "../pki/index.js";
-import { type Duration, type Instant, seconds } from "../sim/index.js";
+import type { Duration, Instant } from "../sim/index.js";
+import type { EncryptionKey } from "./keymanager.js";
 
 /** api/types.proto IssuanceStatus.State, as names. */
 export type IssuanceStateName = "unknown" | "renew" | "pending" | "issued" | "failed" | "rotate";
@@ -40,28 +39,31 @@ export interface NodeTlsInfo {
 }
 
 /**
- * How long after a node stops heartbeating the managers mark it Down: 3 missed
- * periods of the dispatcher's 5 s heartbeat (swarmkit manager/dispatcher).
- * Until the dispatcher is modelled, it counts from the node's `swarm leave`.
+ * api NodeStatus.State as the managers see it: `ready` while the node's
+ * session heartbeats, `down` once it missed 3 periods, `unknown` from a leader
+ * change until the node's session comes back (dispatcher.go markNodesUnknown).
  */
-export const nodeDownAfterLeaveUs: Duration = seconds(15);
+export type NodeStatusName = "unknown" | "down" | "ready" | "disconnected";
 
 /** A node as the managers know it (api/objects.proto Node, the parts modelled). */
 export interface StoredNode {
   readonly id: string;
-  /** The role the node holds (spec.desired_role and role agree until promote/demote exist). */
+  /** The role the node holds (api Node.role): what its certificate must carry. */
   role: NodeRole;
+  /** The role asked for by `docker node promote | demote` (api NodeSpec.desired_role); the role manager makes `role` follow it. */
+  desiredRole: NodeRole;
   /** The node's hostname (the simulated machine's name). */
   hostname: string;
   /** The underlay address it joined from. */
   addr: string;
   availability: "active" | "pause" | "drain";
   membership: "pending" | "accepted";
-  /**
-   * api NodeStatus.State as the managers see it: `ready` once the node holds its
-   * certificate, `down` once it has left (see `nodeDownAfterLeaveUs`).
-   */
-  status: "ready" | "down";
+  /** api NodeStatus.State (see `NodeStatusName`). */
+  status: NodeStatusName;
+  /** api NodeStatus.message: why the status is what it is ("heartbeat failure"). */
+  statusMessage: string;
+  /** A manager's raft member ID (api ManagerStatus.raft_id), once it joined raft. */
+  raftId?: number | undefined;
   certificate: CertificateRecord;
   /** Its TLS state as it last reported it (api NodeDescription.TLSInfo); none before its first report. */
   tlsInfo?: NodeTlsInfo;
@@ -77,19 +79,6 @@ export interface RootRotation {
   readonly newRoot: RootCa;
   /** The new root's certificate signed by the current root's key (PEM). */
   readonly crossSignedPem: string;
-}
-
-/**
- * What the managers tell one node over its dispatcher session (swarmkit
- * api/dispatcher.proto SessionMessage: the node object and the root CA, acted
- * on in node/node.go). The dispatcher is not modelled yet: the managers call
- * these directly, at the instant the cluster changes.
- */
-export interface NodeSession {
-  /** The node object's certificate went to ROTATE: renew now (node.go calls `renewer.Renew()`). */
-  rotateCertificate(): void;
-  /** The roots to trust changed: a root rotation finished, the new root replaces the old. */
-  updateRoots(rootsPem: readonly string[]): void;
 }
 
 /** The cluster's PKI and membership state. */
@@ -110,6 +99,11 @@ export interface ClusterState {
   readonly nodes: Map<string, StoredNode>;
   /** Removed node IDs, with when the entry may be pruned (the cert's NotAfter + 7 days). */
   readonly removedNodes: Map<string, Instant>;
-  /** The open dispatcher sessions by node ID (not raft state: see `NodeSession`). */
-  readonly sessions: Map<string, NodeSession>;
+  /** The network keys the key manager made (api Cluster.network_bootstrap_keys), 3 per subsystem. */
+  networkKeys: readonly EncryptionKey[];
+  /** The key manager's Lamport clock (api Cluster.encryption_key_lamport_clock). */
+  lamportClock: number;
 }
+
+/** The cluster-wide fields a store action may change (api Cluster, the parts modelled). */
+export type ClusterFields = Pick<ClusterState, "root" | "signer" | "rootRotation" | "forceRotate" | "tokens" | "certExpiry" | "networkKeys" | "lamportClock">;

@@ -21,7 +21,7 @@ import {
   type TlsSessionCache,
   TrustStore,
 } from "../tls/index.js";
-import { type CallResult, type MethodHandler, RpcClientConnection, RpcServerConnection } from "./rpc.js";
+import { type CallOptions, type CallResult, type MethodHandler, RpcClientConnection, RpcServerConnection } from "./rpc.js";
 import { GrpcCode } from "./rpc-frame.js";
 
 /** The control-plane port (swarmkit's default listen address is 0.0.0.0:2377). */
@@ -79,6 +79,7 @@ export function serveControlPlane(
         handshake.peer,
         methods,
         (reason) => context.sim.trace.record("rpc.drop", { remote: `${stream.remoteAddress}:${stream.remotePort}`, reason }, context.node),
+        stream.remoteAddress,
       );
     });
     session.on("data", (bytes) => rpc?.receive(bytes));
@@ -100,8 +101,10 @@ export interface DialOptions {
 
 /** One client connection: calls wait for the handshake; a failed handshake fails them with its reason. */
 export interface ControlConnection {
-  call(method: string, body: Uint8Array, done: (result: CallResult) => void): void;
+  call(method: string, body: Uint8Array, done: (result: CallResult) => void, options?: CallOptions): void;
   close(): void;
+  /** Whether the connection is up or still coming up (not failed, not closed). */
+  readonly usable: boolean;
   /** The manager as its certificate says (once secure). */
   readonly peer: TlsPeer | null | undefined;
   /** Why the connection failed, if it did. */
@@ -138,12 +141,15 @@ export function dialControlPlane(context: ControlContext, options: DialOptions, 
     for (const send of queued.splice(0)) send();
   });
   return {
-    call(method, body, done) {
-      const send = () => rpc.call(method, body, done);
+    call(method, body, done, options) {
+      const send = () => void rpc.call(method, body, done, options);
       if (session.state === "secure" || session.state === "failed" || session.state === "closed") send();
       else queued.push(send);
     },
     close: () => session.close(),
+    get usable() {
+      return session.state !== "failed" && session.state !== "closed";
+    },
     get peer() {
       return session.peer;
     },

@@ -6,7 +6,7 @@
 import forge from "node-forge";
 import type { NodeRole, RsaPrivateKey } from "../pki/index.js";
 import type { Ipv4Address } from "../net/index.js";
-import { type TlsIdentity, TrustStore } from "../tls/index.js";
+import { type TlsIdentity, TlsSessionCache, TrustStore } from "../tls/index.js";
 import type { NodeTlsInfo } from "./cluster-store.js";
 
 /** A node's swarm identity (swarmkit keeps it as swarm-node.crt/.key and swarm-root-ca.crt). */
@@ -21,6 +21,23 @@ export interface NodeIdentity {
   readonly rootsPem: readonly string[];
   /** A manager's address to reach the control plane. */
   readonly managerAddr: Ipv4Address;
+}
+
+/** TLS sessions made with each node key: a new identity never resumes a session made with the one before. */
+const sessionCaches = new WeakMap<RsaPrivateKey, TlsSessionCache>();
+
+/**
+ * The control context for connections made as `identity`: its TLS session
+ * cache belongs to the identity's key, so a renewed or rejoined node presents
+ * its new certificate instead of resuming a session of its old one.
+ */
+export function contextFor<C extends { readonly sessionCache?: TlsSessionCache }>(context: C, identity: NodeIdentity): C {
+  let cache = sessionCaches.get(identity.key);
+  if (cache === undefined) {
+    cache = new TlsSessionCache();
+    sessionCaches.set(identity.key, cache);
+  }
+  return { ...context, sessionCache: cache };
 }
 
 /** The TLS identity a node presents. */

@@ -11,10 +11,57 @@ export {
   type NodeTlsInfo,
   type StoredNode,
   type RootRotation,
-  type NodeSession,
   type ClusterState,
-  nodeDownAfterLeaveUs,
+  type ClusterFields,
+  type NodeStatusName,
 } from "./cluster-store.js";
+export {
+  type StoreAction,
+  type ProposalResult,
+  type Proposer,
+  type EntryCodec,
+  type StoreEvents,
+  ClusterStore,
+  noLeaderReason,
+} from "./store.js";
+export { storeEntryCodec, clusterObjectOf } from "./store-codec.js";
+export { type RaftMemberOptions, type RaftMemberEvents, RaftMember, addressOfMember, lostLeadershipReason } from "./raft-member.js";
+export * from "./raft/index.js";
+export { raftJoinMethod, type JoinRequest as RaftJoinRequest, type JoinResponse as RaftJoinResponse, type RaftMemberInfo, encodeJoinRequest, decodeJoinRequest, encodeJoinResponse, decodeJoinResponse } from "./raft-membership.js";
+export { type DispatcherOptions, Dispatcher } from "./dispatcher.js";
+export * from "./dispatcher-constants.js";
+export {
+  DispatcherMethod,
+  NodeStatusState,
+  Reachability,
+  type SessionMessage,
+  type SessionRequest,
+  type HeartbeatRequest,
+  type HeartbeatResponse,
+  type NodeObject,
+  type NodeDescription,
+  type WeightedPeer,
+  type EncryptionKeyMessage,
+  encodeSessionMessage,
+  decodeSessionMessage,
+  encodeSessionRequest,
+  decodeSessionRequest,
+  encodeHeartbeatRequest,
+  decodeHeartbeatRequest,
+  encodeHeartbeatResponse,
+  decodeHeartbeatResponse,
+  encodeNodeObject,
+  decodeNodeObject,
+  encryptionKeyMessageOf,
+} from "./dispatcher-messages.js";
+export { type StoreActionMessage, type InternalRaftRequest, type ClusterObject, encodeInternalRaftRequest, decodeInternalRaftRequest } from "./store-actions.js";
+export { type ManagerStatusView, nodeObjectOf } from "./node-object.js";
+export { type AgentOptions, Agent } from "./agent.js";
+export { connectLocal, localPeerOf } from "./local-channel.js";
+export { Forwarder } from "./forward.js";
+export { subjectOf, callerOf, forwardedFor, remoteAddressOf } from "./caller.js";
+export { LeaderServices, managerStatusOf } from "./leader.js";
+export { RoleManager } from "./role-manager.js";
 export { CaServer, invalidJoinTokenError } from "./ca-server.js";
 export {
   type ControlContext,
@@ -26,7 +73,7 @@ export {
   unavailable,
   connectionErrorText,
 } from "./endpoint.js";
-export { type NodeIdentity, type IssuerInfo, tlsIdentityOf, trustOf, issuerInfoOf, tlsInfoOf, withRoots } from "./identity.js";
+export { type NodeIdentity, type IssuerInfo, contextFor, tlsIdentityOf, trustOf, issuerInfoOf, tlsInfoOf, withRoots } from "./identity.js";
 export { type JoinRequest, type JoinOutcome, joinSwarm } from "./join.js";
 export {
   type StatusPoll,
@@ -47,15 +94,15 @@ export {
   trustedRootsPem,
   desiredIssuer,
   hasIssuer,
-  deliverRoots,
-  startRootRotation,
+  rootRotationStart,
   RootRotationReconciler,
 } from "./ca-rotation.js";
-export { type InitOptions, ManagerServices, initCluster } from "./manager.js";
-export { type Channel, type Reply, type MethodHandler, type CallResult, RpcServerConnection, RpcClientConnection } from "./rpc.js";
+export { type InitOptions, type RaftStart, type ManagerOptions, ManagerServices, initCluster } from "./manager.js";
+export { type Channel, type Reply, type MethodHandler, type CallResult, type CallOptions, RpcServerConnection, RpcClientConnection } from "./rpc.js";
 export {
   GrpcCode,
   grpcErrorText,
+  type ForwardedFor,
   type RpcRequest,
   type RpcResponse,
   MessageReassembler,
@@ -96,3 +143,4 @@ export {
   initialGossipKeyring,
   applyGossipOps,
 } from "./keymanager-agent.js";
+export { type HeldKeys, type KeyUpdate, NodeKeys } from "./node-keys.js";

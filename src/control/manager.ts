@@ -16,13 +16,27 @@ import {
   rootSigner,
   splitPemBundle,
 } from "../pki/index.js";
-import type { Rng } from "../sim/index.js";
-import { TrustStore } from "../tls/index.js";
-import { RootRotationReconciler, startRootRotation, trustedRootsPem } from "./ca-rotation.js";
+import { EventEmitter } from "eventemitter3";
+import { type Duration, type EventHandle, type Rng, seconds } from "../sim/index.js";
+import { type TlsIdentity, type TlsPeer, TrustStore } from "../tls/index.js";
+import { CaMethod } from "./ca-messages.js";
+import { rootRotationStart, trustedRootsPem } from "./ca-rotation.js";
 import { CaServer } from "./ca-server.js";
 import type { ClusterState } from "./cluster-store.js";
-import { type ControlContext, serveControlPlane } from "./endpoint.js";
-import { type NodeIdentity, tlsIdentityOf } from "./identity.js";
+import type { Dispatcher } from "./dispatcher.js";
+import { DispatcherMethod } from "./dispatcher-messages.js";
+import { type ControlContext, dialControlPlane, serveControlPlane } from "./endpoint.js";
+import { Forwarder } from "./forward.js";
+import { type NodeIdentity, contextFor, tlsIdentityOf } from "./identity.js";
+import type { KeyManager } from "./keymanager.js";
+import { LeaderServices } from "./leader.js";
+import { type PersistentState, raftMethod } from "./raft/index.js";
+import { RaftMember, addressOfMember } from "./raft-member.js";
+import { decodeJoinResponse, encodeJoinRequest, joinHandler, raftJoinMethod } from "./raft-membership.js";
+import type { MethodHandler } from "./rpc.js";
+import { GrpcCode } from "./rpc-frame.js";
+import { storeEntryCodec } from "./store-codec.js";
+import { ClusterStore, type ProposalResult, type Proposer, noLeaderReason } from "./store.js";
 
 declare module "../sim/trace.js" {
   interface TraceKinds {
@@ -42,28 +56,106 @@ export interface InitOptions {
   readonly hostname: string;
 }
 
-/** The services one manager runs. */
-export class ManagerServices {
+/** How a manager's raft member starts. */
+export type RaftStart =
+  /** The first manager (`swarm init`): alone, it elects itself. */
+  | { readonly kind: "bootstrap"; readonly raftId: number }
+  /** A new manager (joined or promoted): asks the leader to add it. */
+  | { readonly kind: "join" }
+  /** A manager restarting after a crash, from what its WAL kept. */
+  | { readonly kind: "restore"; readonly raftId: number; readonly state: PersistentState };
+
+/** What a manager runs with. */
+export interface ManagerOptions {
+  readonly context: ControlContext;
+  /** The swarm's replicated store. */
+  readonly store: ClusterStore;
+  /** The manager's own identity, presented on every connection it accepts and makes. */
+  readonly identity: () => NodeIdentity;
+  readonly raft: RaftStart;
+  /** RSA modulus size of new root keys. */
+  readonly rsaBits: number;
+  /** The key manager's rotation interval; default 12 h. */
+  readonly keyRotationUs?: Duration;
+}
+
+declare module "../sim/trace.js" {
+  interface TraceKinds {
+    /** This manager became the leader, or stopped being it. */
+    "manager.leadership": { leader: boolean; term: number };
+  }
+}
+
+/**
+ * The services one manager runs. Every manager serves port 2377 and runs a
+ * raft member; only the leader runs the CA signer, the dispatcher, the key
+ * manager, the role manager and the root rotation reconciler, and followers
+ * forward those calls to it.
+ */
+export class ManagerServices extends EventEmitter<{ leadership: [leader: boolean] }> {
   readonly caServer: CaServer;
+  raft: RaftMember | undefined;
   private readonly listener: { stop(): void };
+  private readonly forwarder: Forwarder;
   /** The control API's own random draws (join token rotation). */
   private readonly controlRng: Rng;
-  /** Drives a root rotation started here to its end (the leader's, in swarmkit). */
-  private readonly reconciler: RootRotationReconciler;
+  private leaderRun: LeaderServices | undefined;
+  private joinTimer: EventHandle | undefined;
+  private joinAttempts = 0;
+  private stopped = false;
   /** The trust store of the current roots, kept while they stay the same. */
   private trust: { readonly rootsPem: string; readonly store: TrustStore } | undefined;
 
-  constructor(
-    readonly context: ControlContext,
-    /** The shared (raft-replicated) cluster state. */
-    readonly state: ClusterState,
-    /** The manager's own identity, presented on every connection it accepts. */
-    private identity: () => NodeIdentity,
-  ) {
-    this.caServer = new CaServer(context.sim, state, context.rng.fork("ca"), context.node);
+  constructor(private readonly options: ManagerOptions) {
+    super();
+    const { context, store } = options;
     this.controlRng = context.rng.fork("controlapi");
-    this.reconciler = new RootRotationReconciler(state, { sim: context.sim, rng: context.rng.fork("ca-rotation"), node: context.node });
-    this.listener = serveControlPlane(context, () => ({ identity: tlsIdentityOf(this.identity()), trust: this.currentTrust() }), this.caServer.methods());
+    this.caServer = new CaServer(context.sim, store, this.proposer, context.rng.fork("ca"), context.node);
+    this.forwarder = new Forwarder({
+      context: () => contextFor(context, options.identity()),
+      tls: () => this.tls(),
+      leaderAddress: () => (this.raft === undefined || this.raft.leaderId === 0 ? undefined : this.raft.addressOf(this.raft.leaderId)),
+      clusterId: () => store.state.clusterId,
+    });
+    this.listener = serveControlPlane(context, () => this.tls(), this.methods());
+    this.startRaft(options.raft);
+  }
+
+  get store(): ClusterStore {
+    return this.options.store;
+  }
+
+  get state(): ClusterState {
+    return this.options.store.state;
+  }
+
+  /** Whether this manager is the leader now. */
+  get isLeader(): boolean {
+    return this.raft?.isLeader === true;
+  }
+
+  /** What the leader's changes are proposed through. */
+  readonly proposer: Proposer = {
+    propose: (data, done) => (this.raft === undefined ? done({ ok: false, reason: noLeaderReason }) : this.raft.propose(data, done)),
+  };
+
+  /** The dispatcher, while leader. */
+  get dispatcher(): Dispatcher | undefined {
+    return this.leaderRun?.dispatcher;
+  }
+
+  /** The key manager, while leader. */
+  get keyManager(): KeyManager | undefined {
+    return this.leaderRun?.keyManager;
+  }
+
+  /** The methods served to this manager's own agent, in-process. */
+  localMethods(): ReadonlyMap<string, MethodHandler<TlsPeer | null>> {
+    return this.methods();
+  }
+
+  private tls(): { identity: TlsIdentity; trust: TrustStore } {
+    return { identity: tlsIdentityOf(this.options.identity()), trust: this.currentTrust() };
   }
 
   /** The roots a caller's certificate may lead to: the cluster's root (ca/server.go UpdateRootCA). */
@@ -73,32 +165,123 @@ export class ManagerServices {
     return this.trust.store;
   }
 
+  private methods(): Map<string, MethodHandler<TlsPeer | null>> {
+    const ca = this.caServer.methods();
+    const leaderOnly = (method: string, onLeader: () => MethodHandler<TlsPeer | null> | undefined): [string, MethodHandler<TlsPeer | null>] => [
+      method,
+      (peer, body, reply, forwarded, remoteAddress) => {
+        const handler = this.isLeader ? onLeader() : undefined;
+        if (handler !== undefined) return handler(peer, body, reply, forwarded, remoteAddress);
+        this.forwarder.forward(method, { peer, forwarded, remoteAddress }, body, reply);
+      },
+    ];
+    return new Map<string, MethodHandler<TlsPeer | null>>([
+      [CaMethod.getRootCACertificate, ca.get(CaMethod.getRootCACertificate)!],
+      leaderOnly(CaMethod.issueNodeCertificate, () => ca.get(CaMethod.issueNodeCertificate)),
+      leaderOnly(CaMethod.nodeCertificateStatus, () => ca.get(CaMethod.nodeCertificateStatus)),
+      leaderOnly(DispatcherMethod.session, () => this.leaderRun?.dispatcherMethods.get(DispatcherMethod.session)),
+      leaderOnly(DispatcherMethod.heartbeat, () => this.leaderRun?.dispatcherMethods.get(DispatcherMethod.heartbeat)),
+      leaderOnly(raftJoinMethod, () => joinHandler(this.store, () => this.raft, this.options.context.rng.fork(`raft-ids-${this.raft?.term ?? 0}`))),
+      [raftMethod, (peer, body, reply, forwarded, remote) => (this.raft === undefined ? reply.error(GrpcCode.unavailable, "raft: not started") : this.raft.methods().get(raftMethod)!(peer, body, reply, forwarded, remote))],
+    ]);
+  }
+
+  private startRaft(start: RaftStart): void {
+    if (start.kind === "join") return this.joinRaft();
+    const raftId = start.raftId;
+    this.runRaft(raftId, start.kind === "restore" ? start.state : undefined);
+  }
+
+  private runRaft(raftId: number, restore: PersistentState | undefined): RaftMember {
+    const member = new RaftMember({
+      context: this.options.context,
+      dialContext: () => contextFor(this.options.context, this.options.identity()),
+      store: this.store,
+      raftId,
+      voters: this.store.bootstrapVoters,
+      ...(restore === undefined ? {} : { restore }),
+      tls: () => this.tls(),
+    });
+    this.raft = member;
+    member.on("leadership", (leader) => this.followLeadership(leader));
+    member.start();
+    return member;
+  }
+
+  /** Asks the leader (through the manager it knows) to add it to raft; retries every 2 s until it is in. */
+  private joinRaft(): void {
+    if (this.stopped) return;
+    const identity = this.options.identity();
+    const connection = dialControlPlane(
+      contextFor(this.options.context, identity),
+      { address: identity.managerAddr, identity: tlsIdentityOf(identity), trust: this.currentTrust(), peerAuth: "require", serverName: "swarm-manager" },
+      `raft-join-${++this.joinAttempts}`,
+    );
+    connection.call(raftJoinMethod, encodeJoinRequest({ addr: `${this.options.context.host.ip}:2377` }), (result) => {
+      connection.close();
+      if (this.stopped || this.raft !== undefined) return;
+      const response = result.ok ? decodeJoinResponse(result.body) : undefined;
+      if (response?.ok === true) {
+        this.runRaft(response.value.raftId, undefined).learn(...response.value.members);
+        return;
+      }
+      this.joinTimer = this.options.context.sim.scheduler.after(seconds(2), "raft.join-retry", () => this.joinRaft());
+    });
+  }
+
+  private followLeadership(leader: boolean): void {
+    const { sim, node } = this.options.context;
+    sim.trace.record("manager.leadership", { leader, term: this.raft?.term ?? 0 }, node);
+    if (leader && this.raft !== undefined) {
+      this.leaderRun = new LeaderServices(this.options, this.raft, this.caServer);
+    } else {
+      this.leaderRun?.stop();
+      this.leaderRun = undefined;
+    }
+    this.emit("leadership", leader);
+  }
+
   /**
    * `docker swarm ca --rotate`: a new root, cross-signed by the current one,
    * that the CA signs with from now on; the reconciler then has every node
    * renew before the new root replaces the old one.
    */
-  rotateRootCa(rsaBits: number): void {
-    const { sim, node, keyCache } = this.context;
-    startRootRotation(this.state, { sim, rng: this.context.rng.fork("ca-rotation"), rsaBits, node, ...(keyCache === undefined ? {} : { keyCache }) });
-    this.reconciler.start();
+  rotateRootCa(rsaBits: number, done: (result: ProposalResult) => void): void {
+    const { sim, node, keyCache } = this.options.context;
+    const changes = rootRotationStart(this.state, { sim, rng: this.options.context.rng.fork("ca-rotation"), rsaBits, node, ...(keyCache === undefined ? {} : { keyCache }) });
+    this.store.update(this.proposer, [{ kind: "update-cluster", changes }], (result) => {
+      if (result.ok) this.leaderRun?.reconciler.start();
+      done(result);
+    });
   }
 
   /**
    * `docker swarm join-token --rotate ROLE`: a new secret under the same digest;
    * the old token stops working at once, joined nodes are unaffected.
    */
-  rotateJoinToken(role: NodeRole): string {
+  rotateJoinToken(role: NodeRole, done: (result: ProposalResult, token: string) => void): void {
     const token = generateJoinToken(this.state.root.digestHex, this.controlRng);
-    this.state.tokens[role] = token;
-    this.context.sim.trace.record("swarm.token-rotated", { role }, this.context.node);
-    return token;
+    const tokens = { ...this.state.tokens, [role]: token };
+    this.store.update(this.proposer, [{ kind: "update-cluster", changes: { tokens } }], (result) => {
+      if (result.ok) this.options.context.sim.trace.record("swarm.token-rotated", { role }, this.options.context.node);
+      done(result, token);
+    });
   }
 
-  /** Stops serving (the node left the swarm or crashed). */
+  /** What a WAL keeps, for a restart after a crash. */
+  persistent(): { raftId: number; state: PersistentState } | undefined {
+    return this.raft === undefined ? undefined : { raftId: this.raft.raftId, state: this.raft.persistent() };
+  }
+
+  /** Stops serving (the node left the swarm, crashed, or was demoted). */
   stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.joinTimer !== undefined) this.options.context.sim.scheduler.cancel(this.joinTimer);
     this.listener.stop();
-    this.reconciler.stop();
+    this.forwarder.stop();
+    this.caServer.stop();
+    this.raft?.stop();
   }
 }
 
@@ -107,7 +290,7 @@ export class ManagerServices {
  * the cluster ID, both join tokens, and the node's own manager certificate,
  * signed locally.
  */
-export function initCluster(context: ControlContext, options: InitOptions): { state: ClusterState; identity: NodeIdentity } {
+export function initCluster(context: ControlContext, options: InitOptions): { store: ClusterStore; identity: NodeIdentity; raftId: number } {
   const { sim, rng } = context;
   const ids = rng.fork("ids");
   const root = createRootCa(rng.fork("root-ca-1"), sim.now, { bits: options.rsaBits, cache: context.keyCache });
@@ -124,8 +307,11 @@ export function initCluster(context: ControlContext, options: InitOptions): { st
     forceRotate: 0,
     nodes: new Map(),
     removedNodes: new Map(),
-    sessions: new Map(),
+    networkKeys: [],
+    lamportClock: 0,
   };
+  // swarmkit draws the first member's raft ID at random (raft.go: a random uint64).
+  const raftId = rng.fork("raft-id").int(1, Number.MAX_SAFE_INTEGER);
   const key = createRsaKey(rng, "node-key-1", { bits: options.rsaBits, cache: context.keyCache });
   const csrPem = createCsr(key);
   const role: NodeRole = "manager";
@@ -134,11 +320,14 @@ export function initCluster(context: ControlContext, options: InitOptions): { st
   state.nodes.set(nodeId, {
     id: nodeId,
     role,
+    desiredRole: role,
     hostname: options.hostname,
     addr: context.host.ip,
     availability: "active",
     membership: "accepted",
     status: "ready",
+    statusMessage: "",
+    raftId,
     certificate: { role, csrPem, state: "issued", chainPem: issued.chainPem, err: "" },
     createdAt: sim.now,
   });
@@ -152,5 +341,5 @@ export function initCluster(context: ControlContext, options: InitOptions): { st
     rootsPem: [root.certPem],
     managerAddr: context.host.ip,
   };
-  return { state, identity };
+  return { store: new ClusterStore(state, storeEntryCodec, [raftId]), identity, raftId };
 }

@@ -190,6 +190,16 @@ export class FieldReader {
     }
   }
 
+  /** A nested message field read with `read`; a malformed one is a problem and gives `read` of no fields. */
+  nested<T>(field: number, read: (fields: FieldReader) => T): T {
+    const inner = readFields(this.bytes(field));
+    const reader = new FieldReader(inner.ok ? inner.fields : new Map());
+    if (!inner.ok) this.problem ??= `field ${field}: ${inner.reason}`;
+    const value = read(reader);
+    if (reader.problem !== undefined) this.problem ??= `field ${field}: ${reader.problem}`;
+    return value;
+  }
+
   /** Whether the field is present. */
   has(field: number): boolean {
     return this.fields.has(field);

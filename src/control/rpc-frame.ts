@@ -21,6 +21,7 @@ export const GrpcCode = {
   notFound: 5,
   permissionDenied: 7,
   failedPrecondition: 9,
+  aborted: 10,
   unavailable: 14,
   unauthenticated: 16,
 } as const;
@@ -32,6 +33,7 @@ const CODE_NAMES: ReadonlyMap<number, string> = new Map([
   [5, "NotFound"],
   [7, "PermissionDenied"],
   [9, "FailedPrecondition"],
+  [10, "Aborted"],
   [14, "Unavailable"],
   [16, "Unauthenticated"],
 ]);
@@ -41,19 +43,37 @@ export function grpcErrorText(code: number, message: string): string {
   return `rpc error: code = ${CODE_NAMES.get(code) ?? `Code(${code})`} desc = ${message}`;
 }
 
+/**
+ * The caller a manager forwards a call for (swarmkit ca/forward.go: the
+ * `forwarded_cert_cn`, `forwarded_cert_ou` and `forwarded_cert_org` metadata a
+ * follower adds when it passes a call on to the leader). Empty strings stand
+ * for a caller that presented no certificate.
+ */
+export interface ForwardedFor {
+  readonly commonName: string;
+  readonly organizationalUnit: string;
+  readonly organization: string;
+  /** The caller's address as the forwarding manager saw it (`remote_addr`); empty if unknown. */
+  readonly remoteAddress: string;
+}
+
 /** A call from client to server. */
 export interface RpcRequest {
   readonly callId: number;
   readonly method: string;
   readonly body: Uint8Array;
+  /** Set when a manager forwards the call for another caller. */
+  readonly forwarded?: ForwardedFor;
 }
 
-/** The answer to a call. */
+/** The answer to a call, or one message of a server stream. */
 export interface RpcResponse {
   readonly callId: number;
   readonly code: number;
   readonly message: string;
   readonly body: Uint8Array;
+  /** A message of a server stream: the call stays open for more (gRPC server streaming). */
+  readonly more?: boolean;
 }
 
 /** The largest message accepted: gRPC's default receive limit, 4 MiB. */
@@ -67,14 +87,25 @@ export function lengthPrefixed(message: Uint8Array): Uint8Array {
   return out;
 }
 
-export const encodeRequest = (r: RpcRequest) =>
-  lengthPrefixed(new ProtoWriter().uint(1, r.callId).string(2, r.method).bytes(3, r.body).finish());
-export const encodeResponse = (r: RpcResponse) =>
-  lengthPrefixed(new ProtoWriter().uint(1, r.callId).uint(2, r.code).string(3, r.message).bytes(4, r.body).finish());
+const encodeForwarded = (f: ForwardedFor) =>
+  new ProtoWriter().string(1, f.commonName).string(2, f.organizationalUnit).string(3, f.organization).string(4, f.remoteAddress).finish();
 
-export const decodeRequest = (b: Uint8Array) => decodeMessage(b, (r) => ({ callId: r.uint(1), method: r.string(2), body: r.bytes(3) }));
+export const encodeRequest = (r: RpcRequest) => {
+  const writer = new ProtoWriter().uint(1, r.callId).string(2, r.method).bytes(3, r.body);
+  // An empty forwarded message still says "forwarded for a caller without a certificate": always written.
+  if (r.forwarded !== undefined) writer.message(4, encodeForwarded(r.forwarded));
+  return lengthPrefixed(writer.finish());
+};
+export const encodeResponse = (r: RpcResponse) =>
+  lengthPrefixed(new ProtoWriter().uint(1, r.callId).uint(2, r.code).string(3, r.message).bytes(4, r.body).uint(5, r.more === true).finish());
+
+export const decodeRequest = (b: Uint8Array) =>
+  decodeMessage(b, (r) => {
+    const forwarded = r.has(4) ? r.nested(4, (f) => ({ commonName: f.string(1), organizationalUnit: f.string(2), organization: f.string(3), remoteAddress: f.string(4) })) : undefined;
+    return { callId: r.uint(1), method: r.string(2), body: r.bytes(3), ...(forwarded === undefined ? {} : { forwarded }) };
+  });
 export const decodeResponse = (b: Uint8Array) =>
-  decodeMessage(b, (r) => ({ callId: r.uint(1), code: r.uint(2), message: r.string(3), body: r.bytes(4) }));
+  decodeMessage(b, (r) => ({ callId: r.uint(1), code: r.uint(2), message: r.string(3), body: r.bytes(4), more: r.uint(5) === 1 }));
 
 /**
  * Reassembles length-prefixed messages from a byte stream that arrives in

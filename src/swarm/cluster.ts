@@ -6,7 +6,7 @@
  */
 
 import { Fabric, type Host, type WireDigest, attachPcap, attachWireDigest } from "../net/index.js";
-import type { ClusterState } from "../control/index.js";
+import type { ClusterStore, ManagerServices } from "../control/index.js";
 import { type KeyCache, defaultRsaBits } from "../pki/index.js";
 import { KeyLog, TlsSessionCache, keyLogFileName } from "../tls/index.js";
 import type { ClusterSpec, NodeSpec, UnderlaySpec } from "./spec.js";
@@ -16,7 +16,7 @@ import { dockerVersion } from "./docker/version.js";
 import { dockerInfo } from "./docker/info.js";
 import { registerNodeCommands } from "./docker/node-commands.js";
 import { registerSwarmCommands } from "./docker/swarm-commands.js";
-import { SwarmNode } from "./node.js";
+import { type MemberOptions, SwarmNode } from "./node.js";
 
 declare module "../sim/trace.js" {
   interface TraceKinds {
@@ -51,6 +51,8 @@ export interface ClusterOptions {
    * same with or without it, only faster. Default: no cache.
    */
   readonly keyCache?: KeyCache;
+  /** The key manager's rotation interval (`cluster.keyRotation`); default 12 h. */
+  readonly keyRotationUs?: number;
 }
 
 /** The simulated world of one run. */
@@ -62,12 +64,11 @@ export class Cluster {
   readonly registry = defaultRegistry();
   /** Every TLS session's secrets, for `tls-keylog.txt`. */
   readonly keyLog = new KeyLog();
-  /**
-   * The state of each swarm by cluster ID: what raft replicates among its
-   * managers, shared by them directly until raft is modelled.
-   */
-  readonly swarms = new Map<string, ClusterState>();
+  /** The replicated store of each swarm, by cluster ID: the committed state all its managers hold. */
+  readonly swarms = new Map<string, ClusterStore>();
   readonly rsaBits: number;
+  /** The key manager's rotation interval, when not the default. */
+  readonly keyRotationUs: number | undefined;
   private readonly keyCache: KeyCache | undefined;
 
   constructor(
@@ -78,6 +79,7 @@ export class Cluster {
   ) {
     this.rsaBits = options.rsaBits ?? spec.rsaBits ?? defaultRsaBits;
     this.keyCache = options.keyCache;
+    this.keyRotationUs = options.keyRotationUs ?? spec.keyRotation;
     this.fabric = new Fabric(sim, underlay);
     this.wire = attachWireDigest(this.fabric);
     for (const nodeSpec of spec.nodes) this.addNode(nodeSpec);
@@ -117,6 +119,42 @@ export class Cluster {
     const node = this.nodes.get(on);
     if (node === undefined) return fail(`error during connect: node "${on}" does not exist in this cluster`);
     return this.registry.run({ cluster: this, node }, argv);
+  }
+
+  /**
+   * Crashes node `name`: its host drops off the underlay (connections reset,
+   * packets to it vanish) and every process on it stops, as a power loss would.
+   * What a real node keeps on disk (its certificate, key and, on a manager, the
+   * raft log) survives for `restartNode`.
+   */
+  crashNode(name: string): void {
+    this.node(name).crash();
+  }
+
+  /** Restarts a crashed node `name`: its host comes back and its engine rejoins from what it kept on disk. */
+  restartNode(name: string): void {
+    this.node(name).restart();
+  }
+
+  /**
+   * The leader's services, as manager `services` knows the leader: itself, or
+   * the manager its raft names as leader. Standing in for swarmkit's control
+   * API proxy, which forwards a follower's API calls to the leader.
+   */
+  leaderOf(services: ManagerServices): ManagerServices | undefined {
+    if (services.isLeader) return services;
+    const leaderId = services.raft?.leaderId ?? 0;
+    if (leaderId === 0) return undefined;
+    for (const node of this.nodes.values()) {
+      const manager = node.manager;
+      if (manager?.raft?.raftId === leaderId && manager.isLeader && manager.store === services.store) return manager;
+    }
+    return undefined;
+  }
+
+  /** The protocol parameters every membership runs with. */
+  memberOptions(): MemberOptions {
+    return { rsaBits: this.rsaBits, ...(this.keyRotationUs === undefined ? {} : { keyRotationUs: this.keyRotationUs }) };
   }
 
   /** Records every packet put on the underlay from now on, as pcap bytes handed to `write`. */

@@ -1,21 +1,32 @@
 /**
  * One machine of the simulated world: its place on the underlay, its Docker
- * engine's swarm membership, and the control-plane services it runs: its
- * certificate renewer, its session with the managers, a manager's services.
+ * engine's swarm membership, and what it runs as a member: its agent (the
+ * session with the dispatcher), its certificate renewer, its network keys,
+ * and, on a manager, the manager's services.
  */
 
 import {
+  Agent,
   CertificateRenewer,
-  type ClusterState,
+  type ClusterStore,
   type ControlContext,
-  type ManagerServices,
+  IssuanceState,
+  ManagerServices,
+  type NodeDescription,
+  NodeKeys,
   type NodeIdentity,
-  nodeDownAfterLeaveUs,
+  NodeRoleCode,
+  type PersistentState,
+  type RaftStart,
+  type SessionMessage,
   tlsInfoOf,
-  trustedRootsPem,
+  keyAlgorithm,
+  type KeySubsystem,
+  subsystemGossip,
+  subsystemIpsec,
   withRoots,
 } from "../control/index.js";
-import type { Host } from "../net/index.js";
+import type { Host, Ipv4Address } from "../net/index.js";
 import type { NodeOs, NodeRole, NodeSpec } from "./spec.js";
 
 /**
@@ -29,16 +40,31 @@ export type Membership =
 
 /** What a node that became a member runs until it leaves. */
 interface Member {
-  readonly swarm: ClusterState;
+  readonly store: ClusterStore;
   readonly renewer: CertificateRenewer;
+  readonly agent: Agent;
+  readonly keys: NodeKeys;
+  /** The roles its certificate should carry, as the last session message said. */
+  expectedRole: NodeRole;
+  /** The certificate state the last session message gave, to act on a change only. */
+  certificateState: number;
 }
 
-declare module "../sim/trace.js" {
-  interface TraceKinds {
-    /** The managers marked a node Down: it stopped heartbeating. */
-    "node.down": { nodeId: string };
-  }
+/** What a crashed node keeps on disk: its identity, and a manager's raft WAL. */
+interface Disk {
+  readonly store: ClusterStore;
+  readonly identity: NodeIdentity;
+  readonly raft: { raftId: number; state: PersistentState } | undefined;
 }
+
+/** Protocol parameters a node's membership runs with. */
+export interface MemberOptions {
+  readonly rsaBits: number;
+  /** The key manager's rotation interval on this node, if it leads. */
+  readonly keyRotationUs?: number;
+}
+
+const encoder = new TextEncoder();
 
 /** A simulated Docker host. */
 export class SwarmNode {
@@ -47,11 +73,15 @@ export class SwarmNode {
   readonly intendedRole: NodeRole;
   readonly os: NodeOs;
   membership: Membership = { state: "inactive" };
+  /** Whether the machine is down (crashed and not restarted). */
+  crashed = false;
   /** Times it became a member (init or join): each membership renews on streams of its own. */
   private memberships = 0;
   /** `swarm init` and `swarm join` attempts so far. */
   private attempts = 0;
   private member: Member | undefined;
+  private disk: Disk | undefined;
+  private options: MemberOptions = { rsaBits: 2048 };
 
   constructor(
     spec: NodeSpec,
@@ -88,52 +118,118 @@ export class SwarmNode {
     return this.membership.state === "active" ? this.membership.manager : undefined;
   }
 
-  /**
-   * Becomes a member of `swarm` with `identity` (after `swarm init` or a join):
-   * opens its session, which gives it the roots to trust now, reports its TLS
-   * state, and starts renewing its certificate.
-   */
-  becomeMember(swarm: ClusterState, identity: NodeIdentity, options: { readonly manager?: ManagerServices; readonly rsaBits: number }): void {
-    if (this.member !== undefined) throw new RangeError(`"${this.name}" is already a member of a swarm; it must leave first`);
-    const renewer = new CertificateRenewer({
-      context: this.control,
-      name: `renewer-${++this.memberships}`,
-      rsaBits: options.rsaBits,
-      current: () => this.currentIdentity(),
-      install: (renewed) => this.install(renewed),
-    });
-    this.member = { swarm, renewer };
-    this.membership = { state: "active", identity: withRoots(identity, trustedRootsPem(swarm)), ...(options.manager === undefined ? {} : { manager: options.manager }) };
-    swarm.sessions.set(identity.nodeId, {
-      rotateCertificate: () => renewer.renew(),
-      updateRoots: (rootsPem) => this.install(withRoots(this.currentIdentity(), rootsPem)),
-    });
-    this.report();
-    renewer.start();
+  /** The swarm's store, while a member. */
+  get store(): ClusterStore | undefined {
+    return this.member?.store;
+  }
+
+  /** The network keys it holds, while a member. */
+  get keys(): NodeKeys | undefined {
+    return this.member?.keys;
+  }
+
+  /** Its agent, while a member. */
+  get agent(): Agent | undefined {
+    return this.member?.agent;
   }
 
   /**
-   * Leaves the swarm: stops renewing, closes its session, stops any manager
-   * services. Its heartbeats stop, so the managers mark it Down after
-   * `nodeDownAfterLeaveUs`.
+   * Becomes a member of the swarm of `store` with `identity` (after `swarm
+   * init` or a join): opens its session, starts renewing its certificate, and
+   * on a manager starts the manager's services with raft as `raft` says.
    */
+  becomeMember(store: ClusterStore, identity: NodeIdentity, options: MemberOptions & { readonly raft?: RaftStart }): void {
+    if (this.member !== undefined) throw new RangeError(`"${this.name}" is already a member of a swarm; it must leave first`);
+    this.options = options;
+    this.membership = { state: "active", identity };
+    const name = `member-${++this.memberships}`;
+    const renewer = new CertificateRenewer({
+      context: this.control,
+      name: `renewer-${this.memberships}`,
+      rsaBits: options.rsaBits,
+      current: () => this.currentIdentity(),
+      install: (renewed) => this.install(renewed),
+      expectedRole: () => this.member?.expectedRole ?? this.currentIdentity().role,
+    });
+    const agent = new Agent({
+      context: this.control,
+      name,
+      identity: () => this.currentIdentity(),
+      local: () => this.manager?.localMethods(),
+      description: () => this.description(),
+      onMessage: (message) => this.sessionMessage(message),
+    });
+    this.member = { store, renewer, agent, keys: new NodeKeys(), expectedRole: identity.role, certificateState: IssuanceState.issued };
+    if (options.raft !== undefined) this.startManager(options.raft);
+    agent.start();
+    renewer.start();
+  }
+
+  /** Leaves the swarm: stops its agent, renewer and manager services. Its heartbeats stop, so the managers mark it Down. */
   leaveSwarm(): void {
+    this.stopMember();
+    this.disk = undefined;
+    this.membership = { state: "inactive" };
+  }
+
+  /** Power loss: the host leaves the underlay and every process stops; the identity and raft WAL stay on disk. */
+  crash(): void {
+    if (this.crashed) return;
+    this.crashed = true;
     const member = this.member;
-    const id = this.id;
-    if (member !== undefined && id !== undefined) {
+    const identity = this.identity;
+    this.disk = member === undefined || identity === undefined ? undefined : { store: member.store, identity, raft: this.manager?.persistent() };
+    this.stopMember();
+    this.host.down();
+  }
+
+  /** Power back: the host returns and the engine rejoins the swarm with what it kept on disk. */
+  restart(): void {
+    if (!this.crashed) return;
+    this.crashed = false;
+    this.host.up();
+    const disk = this.disk;
+    this.disk = undefined;
+    if (disk === undefined) {
+      this.membership = { state: "inactive" };
+      return;
+    }
+    const raft: RaftStart | undefined =
+      disk.identity.role !== "manager" ? undefined : disk.raft === undefined ? { kind: "join" } : { kind: "restore", raftId: disk.raft.raftId, state: disk.raft.state };
+    this.membership = { state: "inactive" };
+    this.becomeMember(disk.store, disk.identity, { ...this.options, ...(raft === undefined ? {} : { raft }) });
+  }
+
+  private stopMember(): void {
+    const member = this.member;
+    if (member !== undefined) {
       member.renewer.stop();
-      member.swarm.sessions.delete(id);
-      const stored = member.swarm.nodes.get(id);
-      if (stored !== undefined) {
-        this.control.sim.scheduler.after(nodeDownAfterLeaveUs, "dispatcher.node-down", () => {
-          stored.status = "down";
-          this.control.sim.trace.record("node.down", { nodeId: id }, this.name);
-        });
-      }
+      member.agent.stop();
     }
     this.manager?.stop();
     this.member = undefined;
-    this.membership = { state: "inactive" };
+    if (this.membership.state === "active") this.membership = { state: "active", identity: this.membership.identity };
+  }
+
+  private startManager(raft: RaftStart): void {
+    const member = this.member;
+    if (member === undefined || this.membership.state !== "active") return;
+    const manager = new ManagerServices({
+      context: this.control,
+      store: member.store,
+      identity: () => this.currentIdentity(),
+      raft,
+      rsaBits: this.options.rsaBits,
+      ...(this.options.keyRotationUs === undefined ? {} : { keyRotationUs: this.options.keyRotationUs as never }),
+    });
+    this.membership = { ...this.membership, manager };
+  }
+
+  private stopManager(): void {
+    const manager = this.manager;
+    if (manager === undefined || this.membership.state !== "active") return;
+    manager.stop();
+    this.membership = { state: "active", identity: this.membership.identity };
   }
 
   private currentIdentity(): NodeIdentity {
@@ -142,17 +238,85 @@ export class SwarmNode {
     return identity;
   }
 
-  /** Uses `identity` from now on (renewed, or trusting new roots) and reports it. */
+  /**
+   * Uses `identity` from now on (renewed, or trusting new roots). A new role
+   * starts or stops the manager's services (node.go: the node restarts as a
+   * manager or a worker); either way the agent opens a new session to report
+   * the new TLS state.
+   */
   private install(identity: NodeIdentity): void {
-    if (this.membership.state !== "active") return;
+    if (this.membership.state !== "active" || this.member === undefined) return;
+    const before = this.membership.identity.role;
     this.membership = { ...this.membership, identity };
-    this.report();
+    if (identity.role === "manager" && before !== "manager") this.startManager({ kind: "join" });
+    if (identity.role !== "manager" && before === "manager") this.stopManager();
+    this.member.agent.restartSession();
   }
 
-  /** What its session reports in the node's description (api NodeDescription.TLSInfo). */
-  private report(): void {
-    const identity = this.identity;
-    const stored = identity === undefined ? undefined : this.member?.swarm.nodes.get(identity.nodeId);
-    if (stored !== undefined && identity !== undefined) stored.tlsInfo = tlsInfoOf(identity);
+  /** What the agent reports in its session (api NodeDescription): hostname, platform, TLS info. */
+  private description(): NodeDescription {
+    const tls = tlsInfoOf(this.currentIdentity());
+    return {
+      hostname: this.name,
+      platform: { architecture: "x86_64", os: this.os },
+      tlsInfo: {
+        trustRoot: encoder.encode(tls.trustRoot),
+        certIssuerSubject: base64Bytes(tls.certIssuerSubject),
+        certIssuerPublicKey: base64Bytes(tls.certIssuerPublicKey),
+      },
+    };
   }
+
+  /**
+   * A session message (node/node.go and libnetwork agent.go): new roots are
+   * trusted; a certificate marked ROTATE, or a role that differs from the
+   * certificate's, is renewed; new network keys are applied.
+   */
+  private sessionMessage(message: SessionMessage): void {
+    const member = this.member;
+    const identity = this.identity;
+    if (member === undefined || identity === undefined) return;
+    const rootPem = new TextDecoder().decode(message.rootCa);
+    if (rootPem !== "" && (identity.rootsPem.length !== 1 || identity.rootsPem[0] !== rootPem)) this.install(withRoots(identity, [rootPem]));
+    const role: NodeRole = message.node.role === NodeRoleCode.manager ? "manager" : "worker";
+    const rotate = message.node.certificate.state === IssuanceState.rotate && member.certificateState !== IssuanceState.rotate;
+    const newRole = role !== member.expectedRole && role !== identity.role;
+    member.expectedRole = role;
+    member.certificateState = message.node.certificate.state;
+    // node.go: renew when the managers mark the certificate ROTATE, or when the role changed.
+    if (rotate || newRole) member.renewer.renew();
+    this.applyKeys(message);
+  }
+
+  private applyKeys(message: SessionMessage): void {
+    const member = this.member;
+    if (member === undefined) return;
+    const keys = message.networkBootstrapKeys.map((k) => ({
+      subsystem: k.subsystem as KeySubsystem,
+      algorithm: keyAlgorithm as typeof keyAlgorithm,
+      key: k.key,
+      lamportTime: k.lamportTime,
+    }));
+    const update = member.keys.apply(keys, this.control.sim.now);
+    if (!update.changed) return;
+    this.control.sim.trace.record(
+      "agent.keys",
+      {
+        gossipRing: member.keys.held(subsystemGossip).tags.slice(),
+        ipsecPrimary: member.keys.held(subsystemIpsec).primary ?? -1,
+        ok: update.ok,
+        ...(update.reason === undefined ? {} : { reason: update.reason }),
+      },
+      this.name,
+    );
+  }
+
+  /** The manager address it joined through (for `docker info`). */
+  get managerAddr(): Ipv4Address | undefined {
+    return this.identity?.managerAddr;
+  }
+}
+
+function base64Bytes(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }

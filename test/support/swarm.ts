@@ -30,7 +30,7 @@ export function world(options: { seed?: number; managers?: number; workers?: num
       output = o;
       sim.scheduler.stop();
     });
-    sim.scheduler.run({ until: (sim.now + hours(1)) as never });
+    if (output === undefined) sim.scheduler.run({ until: (sim.now + hours(1)) as never });
     if (output === undefined) throw new Error(`"${command}" did not finish`);
     return output;
   };

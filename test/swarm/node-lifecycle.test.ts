@@ -31,7 +31,8 @@ describe("nodes coming and going", () => {
     expect(w.docker("w1", "docker swarm leave").stdout).toBe("Node left the swarm.\n");
     expect(rowOf(w.docker("m1", "docker node ls").stdout, "w1")).toMatch(/ Ready /);
     expect(w.docker("m1", "docker node rm w1").stderr).toContain(`node ${oldId} is not down and can't be removed`);
-    w.sim.scheduler.run({ until: (w.sim.now + seconds(15)) as never });
+    // dispatcher.go: Down 3 heartbeat periods (each under 5.5 s) after the last heartbeat.
+    w.sim.scheduler.run({ until: (w.sim.now + seconds(17)) as never });
     expect(rowOf(w.docker("m1", "docker node ls").stdout, "w1")).toMatch(/ Down /);
     expect(w.docker("m1", `docker node rm ${oldId}`)).toEqual({ stdout: `${oldId}\n`, stderr: "", exitCode: 0 });
     w.docker("w1", `docker swarm join --token ${token} m1:2377`);

@@ -26,6 +26,10 @@ export const errInvalidJoinToken = "invalid join token";
 /** swarmkit ca/server.go IssueNodeCertificate: no token matched. */
 export const errInvalidToken = "A valid join token is necessary to join this cluster";
 
+/** moby daemon/cluster/errors.go errNoQuorum: no leader (too few managers reachable). */
+export const errNoQuorum =
+  "The swarm does not have a leader. It's possible that too few managers are online. Make sure more than half of the managers are online.";
+
 /** `Error response from daemon: <message>`, exit status 1. */
 export function daemonError(message: string): CommandOutput {
   return fail(`Error response from daemon: ${message}`);

@@ -2,13 +2,13 @@
  * `docker node ls | inspect | rm`, read from the managers' cluster state.
  */
 
-import { type StoredNode, grpcErrorText, issuerInfoOf } from "../../control/index.js";
+import { type ManagerServices, type StoreAction, type StoredNode, grpcErrorText, issuerInfoOf, managerStatusOf } from "../../control/index.js";
 import { dateAt, days } from "../../sim/index.js";
 import { readCertificate, splitPemBundle } from "../../pki/index.js";
 import type { DockerContext } from "../cluster.js";
 import { type CommandSpec, parseCommand } from "./command.js";
 import { daemonError } from "./daemon-errors.js";
-import { type CommandOutput, type CommandRegistry, type CommandResult, ok } from "./registry.js";
+import { type CommandOutput, type CommandRegistry, type CommandResult, deferred, ok } from "./registry.js";
 import { managerOf } from "./swarm-commands.js";
 import { formatTable } from "./table.js";
 import { MODELLED_ENGINE } from "./version.js";
@@ -22,6 +22,8 @@ const specs = {
     flags: [{ name: "pretty", type: "bool", usage: "Print the information in a human friendly format" }],
     args: { min: 1, max: Infinity },
   },
+  promote: { path: "docker node promote", use: "NODE [NODE...]", short: "Promote one or more nodes to manager in the swarm", flags: [], args: { min: 1, max: Infinity } },
+  demote: { path: "docker node demote", use: "NODE [NODE...]", short: "Demote one or more nodes from manager in the swarm", flags: [], args: { min: 1, max: Infinity } },
   rm: { path: "docker node rm", use: "[OPTIONS] NODE [NODE...]", short: "Remove one or more nodes from the swarm", flags: [{ name: "force", short: "f", type: "bool", usage: "Force remove a node from the swarm" }], args: { min: 1, max: Infinity } },
 } as const satisfies Record<string, CommandSpec>;
 
@@ -52,13 +54,12 @@ function ls(context: DockerContext, words: readonly string[]): CommandResult {
   if (isOutput(m)) return m;
   const nodes = [...m.state.nodes.values()].filter((n) => listedStates.has(n.certificate.state)).sort((a, b) => naturalLess(a.hostname, b.hostname));
   if (parsed.command.flags.get("quiet") === true) return ok(nodes.map((n) => `${n.id}\n`).join(""));
-  const leader = m.state.nodes.values().next().value?.id;
   const rows = nodes.map((n) => [
     n.id === m.identity.nodeId ? `${n.id} *` : n.id,
     n.hostname,
     capital(n.status),
     capital(n.availability),
-    n.role === "manager" ? (n.id === leader ? "Leader" : "Reachable") : "",
+    managerStatusText(m.services, n),
     MODELLED_ENGINE.version,
   ]);
   return ok(formatTable(["ID", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS", "ENGINE VERSION"], rows));
@@ -91,6 +92,7 @@ function inspect(context: DockerContext, words: readonly string[]): CommandResul
     const leaf = readCertificate(splitPemBundle(node.certificate.chainPem)[0] ?? "");
     const tls = tlsInfo(node, m.state.root.certPem);
     const joinedAt = dateAt(node.createdAt).toISOString();
+    const status = m.services.raft === undefined ? undefined : managerStatusOf(node, m.services.raft);
     if (parsed.command.flags.get("pretty") === true) {
       out.push(
         [
@@ -101,7 +103,9 @@ function inspect(context: DockerContext, words: readonly string[]): CommandResul
           ` State:\t\t\t${capital(node.status)}`,
           ` Availability:\t\t${capital(node.availability)}`,
           ` Address:\t\t${node.addr}`,
-          ...(node.role === "manager" ? ["Manager Status:", ` Address:\t\t${node.addr}:2377`, " Raft Status:\t\tReachable", ` Leader:\t\t${node.id === m.state.nodes.keys().next().value ? "Yes" : "No"}`] : []),
+          ...(status === undefined
+            ? []
+            : ["Manager Status:", ` Address:\t\t${node.addr}:2377`, ` Raft Status:\t\t${status.reachable ? "Reachable" : "Unreachable"}`, ` Leader:\t\t${status.leader ? "Yes" : "No"}`]),
           "Platform:",
           " Operating System:\tlinux",
           " Architecture:\t\tx86_64",
@@ -118,10 +122,10 @@ function inspect(context: DockerContext, words: readonly string[]): CommandResul
       objects.push({
         ID: node.id,
         CreatedAt: joinedAt,
-        Spec: { Role: node.role, Availability: node.availability },
+        Spec: { Role: node.desiredRole, Availability: node.availability },
         Description: { Hostname: node.hostname, Engine: { EngineVersion: MODELLED_ENGINE.version }, TLSInfo: { TrustRoot: tls.trustRoot, CertIssuerSubject: tls.issuerSubject, CertIssuerPublicKey: tls.issuerPublicKey } },
-        Status: { State: node.status, Addr: node.addr },
-        ...(node.role === "manager" ? { ManagerStatus: { Leader: node.id === m.state.nodes.keys().next().value, Reachability: "reachable", Addr: `${node.addr}:2377` } } : {}),
+        Status: { State: node.status, ...(node.statusMessage === "" ? {} : { Message: node.statusMessage }), Addr: node.addr },
+        ...(status === undefined ? {} : { ManagerStatus: { Leader: status.leader, Reachability: status.reachable ? "reachable" : "unreachable", Addr: `${node.addr}:2377` } }),
       });
     }
   }
@@ -135,6 +139,7 @@ function rm(context: DockerContext, words: readonly string[]): CommandResult {
   if (isOutput(m)) return m;
   const force = parsed.command.flags.get("force") === true;
   const removed: string[] = [];
+  const actions: StoreAction[] = [];
   for (const ref of parsed.command.args) {
     const node = findNode(m.state.nodes.values(), ref);
     if (node === undefined) return { ...daemonError(`node ${ref} not found`), stdout: removed.join("") };
@@ -145,14 +150,70 @@ function rm(context: DockerContext, words: readonly string[]): CommandResult {
     if (!force && node.status !== "down") return { ...daemonError(grpcErrorText(9, `node ${node.id} is not down and can't be removed`)), stdout: removed.join("") };
     const leaf = readCertificate(splitPemBundle(node.certificate.chainPem)[0] ?? "");
     // controlapi/node.go: the removed list keeps the ID until 7 days after the certificate expires.
-    m.state.removedNodes.set(node.id, (leaf.ok ? leaf.info.notAfter + days(7) : context.cluster.sim.now + days(7)) as never);
-    m.state.nodes.delete(node.id);
-    // The dispatcher ends a removed node's session: it hears of no later root change.
-    m.state.sessions.delete(node.id);
-    context.cluster.sim.trace.record("node.removed", { nodeId: node.id, force }, context.node.name);
+    const removedUntil = (leaf.ok ? leaf.info.notAfter + days(7) : context.cluster.sim.now + days(7)) as never;
+    actions.push({ kind: "remove-node", nodeId: node.id, removedUntil });
     removed.push(`${ref}\n`);
   }
-  return ok(removed.join(""));
+  // The dispatcher ends a removed node's session once the removal commits: it hears of no later change.
+  return deferred((done) =>
+    m.services.store.update(m.services.proposer, actions, (result) => {
+      if (!result.ok) return done(daemonError(grpcErrorText(2, result.reason)));
+      for (const action of actions) if (action.kind === "remove-node") context.cluster.sim.trace.record("node.removed", { nodeId: action.nodeId, force }, context.node.name);
+      done(ok(removed.join("")));
+    }),
+  );
+}
+
+/** `node ls`'s MANAGER STATUS: Leader, Reachable or Unreachable as the leader sees raft; empty for workers. */
+function managerStatusText(leader: ManagerServices, node: StoredNode): string {
+  const status = leader.raft === undefined ? undefined : managerStatusOf(node, leader.raft);
+  if (status === undefined) return "";
+  return status.leader ? "Leader" : status.reachable ? "Reachable" : "Unreachable";
+}
+
+/**
+ * `docker node promote | demote` (docker/cli cli/command/node/promote.go,
+ * demote.go; swarmkit controlapi/node.go UpdateNode): sets the node's desired
+ * role; the role manager on the leader does the rest. Demotion is refused for
+ * the last manager and when removing the node from raft would lose quorum.
+ */
+function changeRole(to: "manager" | "worker") {
+  return (context: DockerContext, words: readonly string[]): CommandResult => {
+    const parsed = parseCommand(to === "manager" ? specs.promote : specs.demote, words);
+    if (!parsed.ok) return parsed.output;
+    const m = managerOf(context);
+    if (isOutput(m)) return m;
+    const lines: string[] = [];
+    const actions: StoreAction[] = [];
+    for (const ref of parsed.command.args) {
+      const node = findNode(m.state.nodes.values(), ref);
+      if (node === undefined) return { ...daemonError(`node ${ref} not found`), stdout: lines.join("") };
+      if (node.desiredRole === to) {
+        lines.push(to === "manager" ? `Node ${ref} is already a manager.\n` : `Node ${ref} is already a worker.\n`);
+        continue;
+      }
+      if (to === "worker") {
+        const refused = demotionRefusal(m.services, node);
+        if (refused !== undefined) return { ...daemonError(grpcErrorText(9, refused)), stdout: lines.join("") };
+      }
+      actions.push({ kind: "update-node", node: { ...node, desiredRole: to } });
+      lines.push(to === "manager" ? `Node ${ref} promoted to a manager in the swarm.\n` : `Manager ${ref} demoted in the swarm.\n`);
+    }
+    if (actions.length === 0) return ok(lines.join(""));
+    return deferred((done) =>
+      m.services.store.update(m.services.proposer, actions, (result) => done(result.ok ? ok(lines.join("")) : daemonError(grpcErrorText(2, result.reason)))),
+    );
+  };
+}
+
+/** controlapi/node.go UpdateNode's checks before a demotion. */
+function demotionRefusal(leader: ManagerServices, node: StoredNode): string | undefined {
+  const managers = [...leader.state.nodes.values()].filter((n) => n.desiredRole === "manager");
+  if (managers.length <= 1) return "attempting to demote the last manager of the swarm";
+  if (node.raftId !== undefined && leader.raft !== undefined && leader.raft.voters.includes(node.raftId) && !leader.raft.canRemove(node.raftId)) {
+    return "can't remove member from the raft: this would result in a loss of quorum";
+  }
+  return undefined;
 }
 
 declare module "../../sim/trace.js" {
@@ -164,5 +225,10 @@ declare module "../../sim/trace.js" {
 
 /** Registers the `docker node` verbs. */
 export function registerNodeCommands(registry: CommandRegistry<DockerContext>): void {
-  registry.register("node ls", ls).register("node inspect", inspect).register("node rm", rm);
+  registry
+    .register("node ls", ls)
+    .register("node inspect", inspect)
+    .register("node rm", rm)
+    .register("node promote", changeRole("manager"))
+    .register("node demote", changeRole("worker"));
 }

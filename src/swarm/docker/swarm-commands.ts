@@ -18,7 +18,7 @@ import { type Duration, type Simulation, ms, seconds } from "../../sim/index.js"
 import type { DockerContext } from "../cluster.js";
 import type { SwarmNode } from "../node.js";
 import { type CommandSpec, parseCommand } from "./command.js";
-import { daemonError, errNoManager, errSwarmExists, errSwarmJoinTimeoutReached, errWorkerNotManager } from "./daemon-errors.js";
+import { daemonError, errNoManager, errNoQuorum, errSwarmExists, errSwarmJoinTimeoutReached, errWorkerNotManager } from "./daemon-errors.js";
 import { type CommandOutput, type CommandRegistry, type CommandResult, deferred, fail, ok } from "./registry.js";
 import { joinTokenText, swarmInitText, swarmJoinedText } from "./swarm-output.js";
 
@@ -91,14 +91,25 @@ export const swarmCommandSpecs = {
 } as const satisfies Record<string, CommandSpec>;
 const specs = swarmCommandSpecs;
 
-/** The manager state a command acts on, or the daemon's refusal. */
+/**
+ * The manager state a command acts on, or the daemon's refusal. A command on a
+ * follower acts through the leader (swarmkit proxies the control API to it);
+ * with no leader the daemon refuses (`errNoQuorum`).
+ */
 export function managerOf(context: DockerContext): { node: SwarmNode; identity: NodeIdentity; services: ManagerServices; state: ClusterState } | CommandOutput {
-  const { node } = context;
+  const { node, cluster } = context;
   const identity = node.identity;
   if (identity === undefined) return daemonError(errNoManager);
-  const services = node.manager;
-  if (services === undefined) return daemonError(errWorkerNotManager);
+  const local = node.manager;
+  if (local === undefined) return daemonError(errWorkerNotManager);
+  const services = cluster.leaderOf(local);
+  if (services === undefined) return daemonError(errNoQuorum);
   return { node, identity, services, state: services.state };
+}
+
+/** How a control API change that did not commit reads (the daemon wraps grpc's Unknown). */
+function proposalError(reason: string): CommandOutput {
+  return daemonError(grpcErrorText(2, reason));
 }
 
 const isOutput = (v: object): v is CommandOutput => "exitCode" in v;
@@ -120,15 +131,15 @@ function init(context: DockerContext, words: readonly string[]): CommandResult {
     if (refused !== undefined) return refused;
   }
   const attempt = node.attemptContext();
-  const { state, identity } = initCluster(attempt, {
+  const { store, identity, raftId } = initCluster(attempt, {
     rsaBits: cluster.rsaBits,
     hostname: node.name,
     ...(certExpiry === undefined ? {} : { certExpiry }),
   });
-  cluster.swarms.set(state.clusterId, state);
-  const services = new ManagerServices(attempt, state, () => node.identity ?? identity);
-  node.becomeMember(state, identity, { manager: services, rsaBits: cluster.rsaBits });
-  return ok(swarmInitText(identity.nodeId, state.tokens.worker, `${node.host.ip}:2377`));
+  cluster.swarms.set(store.state.clusterId, store);
+  node.becomeMember(store, identity, { ...cluster.memberOptions(), raft: { kind: "bootstrap", raftId } });
+  const text = ok(swarmInitText(identity.nodeId, store.state.tokens.worker, `${node.host.ip}:2377`));
+  return deferred((done) => node.agent?.whenReady(() => done(text)));
 }
 
 function join(context: DockerContext, words: readonly string[]): CommandResult {
@@ -157,23 +168,20 @@ function join(context: DockerContext, words: readonly string[]): CommandResult {
       attempt,
       { token, managerAddr: manager.host.ip, rsaBits: cluster.rsaBits, availability },
       (outcome) => {
-        cluster.sim.scheduler.cancel(timer);
         if (!outcome.ok) {
+          cluster.sim.scheduler.cancel(timer);
           node.membership = { state: "inactive" };
           return done(daemonError(outcome.message));
         }
         const identity = outcome.identity;
-        const state = cluster.swarms.get(identity.clusterId);
-        const stored = state?.nodes.get(identity.nodeId);
-        if (stored !== undefined) {
-          // What the agent reports in its first session (hostname, address); the dispatcher comes later.
-          stored.hostname = node.name;
-          stored.addr = node.host.ip;
-        }
-        if (state === undefined) throw new RangeError(`"identity.clusterId" expected a swarm of this cluster, got "${identity.clusterId}"`);
-        const services = identity.role === "manager" ? new ManagerServices(attempt, state, () => node.identity ?? identity) : undefined;
-        node.becomeMember(state, identity, { rsaBits: cluster.rsaBits, ...(services === undefined ? {} : { manager: services }) });
-        done(ok(swarmJoinedText(identity.role)));
+        const store = cluster.swarms.get(identity.clusterId);
+        if (store === undefined) throw new RangeError(`"identity.clusterId" expected a swarm of this cluster, got "${identity.clusterId}"`);
+        node.becomeMember(store, identity, { ...cluster.memberOptions(), ...(identity.role === "manager" ? { raft: { kind: "join" as const } } : {}) });
+        // moby daemon/cluster/swarm.go Join waits for the node to be ready: its agent registered.
+        node.agent?.whenReady(() => {
+          cluster.sim.scheduler.cancel(timer);
+          done(ok(swarmJoinedText(identity.role)));
+        });
       },
     );
   });
@@ -187,8 +195,10 @@ function joinToken(context: DockerContext, words: readonly string[]): CommandRes
   const m = managerOf(context);
   if (isOutput(m)) return m;
   const rotate = parsed.command.flags.get("rotate") === true;
-  const token = rotate ? m.services.rotateJoinToken(role) : m.state.tokens[role];
-  return ok(joinTokenText(role, token, `${m.node.host.ip}:2377`, { rotated: rotate, quiet: parsed.command.flags.get("quiet") === true }));
+  const quiet = parsed.command.flags.get("quiet") === true;
+  const text = (token: string) => ok(joinTokenText(role, token, `${m.node.host.ip}:2377`, { rotated: rotate, quiet }));
+  if (!rotate) return text(m.state.tokens[role]);
+  return deferred((done) => m.services.rotateJoinToken(role, (result, token) => done(result.ok ? text(token) : proposalError(result.reason))));
 }
 
 function update(context: DockerContext, words: readonly string[]): CommandResult {
@@ -200,7 +210,10 @@ function update(context: DockerContext, words: readonly string[]): CommandResult
   if (certExpiry !== undefined) {
     const refused = expiryError(certExpiry);
     if (refused !== undefined) return refused;
-    m.state.certExpiry = certExpiry as Duration;
+    const changes = { certExpiry: certExpiry as Duration };
+    return deferred((done) =>
+      m.services.store.update(m.services.proposer, [{ kind: "update-cluster", changes }], (result) => done(result.ok ? ok("Swarm updated.\n") : proposalError(result.reason))),
+    );
   }
   return ok("Swarm updated.\n");
 }
@@ -222,10 +235,15 @@ function ca(context: DockerContext, words: readonly string[]): CommandResult {
   const m = managerOf(context);
   if (isOutput(m)) return m;
   if (parsed.command.flags.get("rotate") !== true) return ok(trustRootText(m.state));
-  m.services.rotateRootCa(context.cluster.rsaBits);
-  if (parsed.command.flags.get("detach") === true) return ok("");
+  const detach = parsed.command.flags.get("detach") === true;
   const quiet = parsed.command.flags.get("quiet") === true;
-  return deferred((done) => awaitRootRotation(context.cluster.sim, m.state, () => done(ok(quiet ? "" : trustRootText(m.state)))));
+  return deferred((done) =>
+    m.services.rotateRootCa(context.cluster.rsaBits, (result) => {
+      if (!result.ok) return done(proposalError(result.reason));
+      if (detach) return done(ok(""));
+      awaitRootRotation(context.cluster.sim, m.state, () => done(ok(quiet ? "" : trustRootText(m.state))));
+    }),
+  );
 }
 
 /**
@@ -256,13 +274,34 @@ function leave(context: DockerContext, words: readonly string[]): CommandResult 
   if (!parsed.ok) return parsed.output;
   const { node } = context;
   if (node.membership.state === "inactive") return daemonError("This node is not part of a swarm");
-  if (node.manager !== undefined && parsed.command.flags.get("force") !== true) {
-    return daemonError(
-      "You are attempting to leave the swarm on a node that is participating as a manager. Removing the last manager erases all current state of the swarm. Use `--force` to ignore this message.",
-    );
-  }
+  if (node.manager !== undefined && parsed.command.flags.get("force") !== true) return daemonError(managerLeaveWarning(context));
   node.leaveSwarm();
   return ok("Node left the swarm.\n");
+}
+
+/**
+ * moby daemon/cluster/swarm.go Leave: why a manager may not leave without
+ * --force, counting the managers the leader reaches (managerStats).
+ */
+function managerLeaveWarning(context: DockerContext): string {
+  let message = "You are attempting to leave the swarm on a node that is participating as a manager. ";
+  const services = context.node.manager;
+  const leader = services === undefined ? undefined : context.cluster.leaderOf(services);
+  if (leader?.raft !== undefined) {
+    const voters = leader.raft.voters;
+    const reachable = voters.filter((id) => leader.raft!.reachable(id)).length;
+    const unreachable = voters.length - reachable;
+    // swarm.go removingManagerCausesLossOfQuorum / isLastManager.
+    if (reachable - 1 <= unreachable) {
+      if (reachable === 1 && unreachable === 0) {
+        return `${message}Removing the last manager erases all current state of the swarm. Use \`--force\` to ignore this message. `;
+      }
+      message += `Removing this node leaves ${reachable - 1} managers out of ${reachable + unreachable}. Without a Raft quorum your swarm will be inaccessible. `;
+    }
+  } else {
+    message += "Doing so may lose the consensus of your cluster. ";
+  }
+  return `${message}The only way to restore a swarm that has lost consensus is to reinitialize it with \`--force-new-cluster\`. Use \`--force\` to suppress this message.`;
 }
 
 /** Registers the `docker swarm` verbs. */

@@ -1,0 +1,191 @@
+/**
+ * A node's agent (swarmkit agent/agent.go and agent/session.go): keeps one
+ * session with the dispatcher. It opens `Session` on a manager (its own
+ * manager, in-process, when it is one; else one of the managers it knows),
+ * heartbeats at the period the dispatcher gives, hands every session message
+ * to the node, and after any failure starts over with a backoff.
+ */
+
+import type { Ipv4Address } from "../net/index.js";
+import type { EventHandle, Rng } from "../sim/index.js";
+import type { TlsPeer } from "../tls/index.js";
+import { callWithTimeout } from "./certificate-request.js";
+import { dispatcherRpcTimeoutUs, nextSessionBackoff } from "./dispatcher-constants.js";
+import {
+  DispatcherMethod,
+  type NodeDescription,
+  type SessionMessage,
+  decodeHeartbeatResponse,
+  decodeSessionMessage,
+  encodeHeartbeatRequest,
+  encodeSessionRequest,
+} from "./dispatcher-messages.js";
+import { type ControlConnection, type ControlContext, dialControlPlane } from "./endpoint.js";
+import { type NodeIdentity, contextFor, tlsIdentityOf, trustOf } from "./identity.js";
+import { connectLocal, localPeerOf } from "./local-channel.js";
+import type { MethodHandler } from "./rpc.js";
+
+declare module "../sim/trace.js" {
+  interface TraceKinds {
+    /** The agent's session failed; it tries again after `backoff` µs at most. */
+    "agent.session-failed": { manager: string; reason: string; backoff: number };
+    /** The agent registered: the dispatcher gave it a session. */
+    "agent.registered": { manager: string; sessionId: string };
+  }
+}
+
+/** What an agent runs with. */
+export interface AgentOptions {
+  readonly context: ControlContext;
+  /** Names its streams and connections: a new name for every membership. */
+  readonly name: string;
+  readonly identity: () => NodeIdentity;
+  /** The local manager's methods, when this node is a manager. */
+  readonly local: () => ReadonlyMap<string, MethodHandler<TlsPeer | null>> | undefined;
+  /** What the node reports about itself (hostname, platform, TLS info). */
+  readonly description: () => NodeDescription;
+  /** Receives every session message. */
+  readonly onMessage: (message: SessionMessage) => void;
+}
+
+/** One node's agent: `start()` once the node is a member, `stop()` when it leaves or crashes. */
+export class Agent {
+  private connection: ControlConnection | undefined;
+  private timer: EventHandle | undefined;
+  private sessionId = "";
+  private backoffUs = 0;
+  private attempts = 0;
+  private running = false;
+  /** The managers the dispatcher last listed (addresses); where a worker opens its session. */
+  private managers: Ipv4Address[];
+  private current: Ipv4Address | "local" | undefined;
+  /** Waiting for the first registration (swarmkit agent.Ready). */
+  private readonly readyWaiters: Array<() => void> = [];
+  private registeredOnce = false;
+  private readonly rng: Rng;
+
+  constructor(private readonly options: AgentOptions) {
+    this.managers = [options.identity().managerAddr];
+    this.rng = options.context.rng.fork(`${options.name}-agent`);
+  }
+
+  /** Opens the first session. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.open();
+  }
+
+  /** Ends the session and stops trying. */
+  stop(): void {
+    this.running = false;
+    this.teardown();
+  }
+
+  /**
+   * Starts a new session at once: the node's description changed (a renewed
+   * certificate, new roots), which only a new session reports (agent.go).
+   */
+  restartSession(): void {
+    if (!this.running) return;
+    this.teardown();
+    this.open();
+  }
+
+  /**
+   * Runs `ready` once the agent has registered with a dispatcher for the first
+   * time (swarmkit node.Ready: what `docker swarm init` and `join` wait for).
+   */
+  whenReady(ready: () => void): void {
+    if (this.registeredOnce) return ready();
+    this.readyWaiters.push(ready);
+  }
+
+  /** The session ID the dispatcher gave, if registered. */
+  get session(): string | undefined {
+    return this.sessionId === "" ? undefined : this.sessionId;
+  }
+
+  private teardown(): void {
+    if (this.timer !== undefined) this.options.context.sim.scheduler.cancel(this.timer);
+    this.timer = undefined;
+    const connection = this.connection;
+    this.connection = undefined;
+    this.sessionId = "";
+    connection?.close();
+  }
+
+  private open(): void {
+    const connection = this.connect();
+    this.connection = connection;
+    const request = encodeSessionRequest({ description: this.options.description(), sessionId: "" });
+    connection.call(DispatcherMethod.session, request, (result) => this.fail(connection, result.ok ? "session ended" : result.message), {
+      onMessage: (body) => this.message(connection, body),
+    });
+  }
+
+  /** The local manager if there is one; else a manager from the list (remotes.Select: weighted random, all weights equal). */
+  private connect(): ControlConnection {
+    const { context } = this.options;
+    const identity = this.options.identity();
+    const local = this.options.local();
+    if (local !== undefined) {
+      this.current = "local";
+      return connectLocal(context.sim, local, localPeerOf(identity), context.host.ip);
+    }
+    const address = this.attempts === 0 ? identity.managerAddr : this.rng.pick(this.managers);
+    this.current = address;
+    return dialControlPlane(
+      contextFor(context, identity),
+      { address, identity: tlsIdentityOf(identity), trust: trustOf(identity), peerAuth: "require", serverName: "swarm-manager" },
+      `${this.options.name}-session-${++this.attempts}`,
+    );
+  }
+
+  private message(connection: ControlConnection, body: Uint8Array): void {
+    if (connection !== this.connection) return;
+    const message = decodeSessionMessage(body);
+    if (!message.ok) return this.fail(connection, `malformed session message: ${message.reason}`);
+    const first = this.sessionId === "";
+    this.sessionId = message.value.sessionId;
+    const listed = message.value.managers.map((m) => m.peer.addr.split(":")[0] as Ipv4Address);
+    if (listed.length > 0) this.managers = listed;
+    if (first) {
+      this.backoffUs = 0;
+      this.options.context.sim.trace.record("agent.registered", { manager: String(this.current), sessionId: this.sessionId }, this.options.context.node);
+      this.heartbeat(connection);
+    }
+    this.options.onMessage(message.value);
+    if (first && !this.registeredOnce) {
+      this.registeredOnce = true;
+      for (const ready of this.readyWaiters.splice(0)) ready();
+    }
+  }
+
+  private heartbeat(connection: ControlConnection): void {
+    const { sim } = this.options.context;
+    callWithTimeout(sim, connection, DispatcherMethod.heartbeat, encodeHeartbeatRequest({ sessionId: this.sessionId }), dispatcherRpcTimeoutUs, (result) => {
+      if (connection !== this.connection) return;
+      if (!result.ok) return this.fail(connection, result.message);
+      const response = decodeHeartbeatResponse(result.body);
+      if (!response.ok) return this.fail(connection, `malformed heartbeat response: ${response.reason}`);
+      this.timer = sim.scheduler.after(response.value.periodUs as never, "agent.heartbeat", () => {
+        this.timer = undefined;
+        this.heartbeat(connection);
+      });
+    });
+  }
+
+  /** The session failed: tear it down and open a new one after a random part of the backoff. */
+  private fail(connection: ControlConnection, reason: string): void {
+    if (connection !== this.connection || !this.running) return;
+    this.teardown();
+    this.backoffUs = nextSessionBackoff(this.backoffUs);
+    this.options.context.sim.trace.record("agent.session-failed", { manager: String(this.current), reason, backoff: this.backoffUs }, this.options.context.node);
+    const delay = this.rng.int(0, this.backoffUs - 1);
+    this.timer = this.options.context.sim.scheduler.after(delay as never, "agent.session-retry", () => {
+      this.timer = undefined;
+      if (this.running) this.open();
+    });
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The bytes of a raft entry: a proposal's store actions as swarmkit's
+ * InternalRaftRequest, with each node and the cluster object written out as
+ * they stand after the change (api/raft.proto, api/objects.proto).
+ */
+
+import forge from "node-forge";
+import type { RootCa } from "../pki/index.js";
+import { unixMicrosAt } from "./dispatcher-messages.js";
+import type { ClusterState } from "./cluster-store.js";
+import { encryptionKeyMessageOf } from "./dispatcher-messages.js";
+import { nodeObjectOf } from "./node-object.js";
+import { type ClusterObject, type StoreActionMessage, decodeInternalRaftRequest, encodeInternalRaftRequest } from "./store-actions.js";
+import type { EntryCodec, StoreAction } from "./store.js";
+
+const encoder = new TextEncoder();
+/** A root key's PEM, made once per root (PEM encoding of a 2048-bit key is not free). */
+const keyPems = new WeakMap<RootCa, Uint8Array>();
+
+function keyPemOf(root: RootCa): Uint8Array {
+  let pem = keyPems.get(root);
+  if (pem === undefined) {
+    pem = encoder.encode(forge.pki.privateKeyToPem(root.key));
+    keyPems.set(root, pem);
+  }
+  return pem;
+}
+
+/** The cluster object of `state` (objects.proto Cluster, the parts modelled). */
+export function clusterObjectOf(state: ClusterState): ClusterObject {
+  const rotation = state.rootRotation;
+  return {
+    id: state.clusterId,
+    meta: { version: 0 },
+    spec: {
+      annotations: { name: "default" },
+      dispatcher: {},
+      caConfig: { nodeCertExpiryUs: state.certExpiry, forceRotate: state.forceRotate },
+      encryptionConfig: { autoLockManagers: false },
+    },
+    rootCa: {
+      caKey: keyPemOf(state.root),
+      caCert: encoder.encode(state.root.certPem),
+      caCertHash: `sha256:${state.root.digestHex}`,
+      joinTokens: state.tokens,
+      ...(rotation === undefined
+        ? {}
+        : { rootRotation: { caCert: encoder.encode(rotation.newRoot.certPem), caKey: keyPemOf(rotation.newRoot), crossSignedCaCert: encoder.encode(rotation.crossSignedPem) } }),
+      lastForcedRotation: state.forceRotate,
+    },
+    networkBootstrapKeys: state.networkKeys.map(encryptionKeyMessageOf),
+    encryptionKeyLamportClock: state.lamportClock,
+    blacklistedCertificates: new Map([...state.removedNodes].map(([id, until]) => [id, { expiry: unixMicrosAt(until) }])),
+  };
+}
+
+function messageOf(action: StoreAction, state: ClusterState): StoreActionMessage {
+  switch (action.kind) {
+    case "create-node":
+      return { kind: "create", target: { node: nodeObjectOf(action.node) } };
+    case "update-node":
+      return { kind: "update", target: { node: nodeObjectOf(action.node) } };
+    case "remove-node": {
+      const node = state.nodes.get(action.nodeId);
+      return { kind: "remove", target: { node: nodeObjectOf(node ?? removedPlaceholder(action.nodeId, state)) } };
+    }
+    case "update-cluster":
+      return { kind: "update", target: { cluster: clusterObjectOf({ ...state, ...action.changes }) } };
+  }
+}
+
+/** A removed node no longer in the store: only its ID matters to a remove action. */
+function removedPlaceholder(nodeId: string, state: ClusterState) {
+  const any = state.nodes.values().next().value;
+  if (any === undefined) throw new RangeError(`"nodeId" expected a node of the store, got "${nodeId}"`);
+  return { ...any, id: nodeId };
+}
+
+/** Entries as InternalRaftRequest bytes. */
+export const storeEntryCodec: EntryCodec = {
+  encode: (requestId, actions, state) => encodeInternalRaftRequest({ id: requestId, actions: actions.map((a) => messageOf(a, state)) }),
+  requestIdOf: (data) => {
+    const request = decodeInternalRaftRequest(data);
+    return request.ok ? request.value.id : undefined;
+  },
+};
