@@ -99,6 +99,8 @@ export class ManagerServices extends EventEmitter<{ leadership: [leader: boolean
   private readonly forwarder: Forwarder;
   /** The control API's own random draws (join token rotation). */
   private readonly controlRng: Rng;
+  /** Where the raft IDs of managers this one admits (as leader) are drawn. */
+  private readonly raftIds: Rng;
   private leaderRun: LeaderServices | undefined;
   private joinTimer: EventHandle | undefined;
   private joinAttempts = 0;
@@ -110,6 +112,7 @@ export class ManagerServices extends EventEmitter<{ leadership: [leader: boolean
     super();
     const { context, store } = options;
     this.controlRng = context.rng.fork("controlapi");
+    this.raftIds = context.rng.fork("raft-ids");
     this.caServer = new CaServer(context.sim, store, this.proposer, context.rng.fork("ca"), context.node);
     this.forwarder = new Forwarder({
       context: () => contextFor(context, options.identity()),
@@ -181,7 +184,7 @@ export class ManagerServices extends EventEmitter<{ leadership: [leader: boolean
       leaderOnly(CaMethod.nodeCertificateStatus, () => ca.get(CaMethod.nodeCertificateStatus)),
       leaderOnly(DispatcherMethod.session, () => this.leaderRun?.dispatcherMethods.get(DispatcherMethod.session)),
       leaderOnly(DispatcherMethod.heartbeat, () => this.leaderRun?.dispatcherMethods.get(DispatcherMethod.heartbeat)),
-      leaderOnly(raftJoinMethod, () => joinHandler(this.store, () => this.raft, this.options.context.rng.fork(`raft-ids-${this.raft?.term ?? 0}`))),
+      leaderOnly(raftJoinMethod, () => joinHandler(this.store, () => this.raft, this.raftIds)),
       [raftMethod, (peer, body, reply, forwarded, remote) => (this.raft === undefined ? reply.error(GrpcCode.unavailable, "raft: not started") : this.raft.methods().get(raftMethod)!(peer, body, reply, forwarded, remote))],
     ]);
   }

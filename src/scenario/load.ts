@@ -145,6 +145,11 @@ function readStep(r: Reader, node: YamlNode, firstManager: string, names: readon
     const duration = r.duration(e?.get("wait")?.value, "wait");
     return duration === undefined ? undefined : { kind: "wait", duration, where };
   }
+  if (isMap(node) && node.items.some((p) => isScalar(p.key) && p.key.value === "show")) {
+    const e = r.entries(node, "a show step", ["show"], []);
+    const what = r.oneOf(e?.get("show")?.value, "show", ["keyrings"] as const);
+    return what === undefined ? undefined : { kind: "show", what, where };
+  }
   const faultKey = faultKeyOf(node);
   if (faultKey !== undefined) return readFaultStep(r, node, faultKey, names);
   const e = r.entries(node, "a step", ["run"], ["on", "expect", "capture"]);

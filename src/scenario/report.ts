@@ -15,6 +15,7 @@ export function reproduceCommand(report: RunReport): string {
 export function formatStep(step: StepReport, report: RunReport): string {
   const lines: string[] = [];
   const when = `[${formatInstant(step.at)}]`;
+  if (step.kind === "show") return `${when} ${step.text}\n${step.output?.stdout ?? ""}\n`;
   if (step.kind !== "docker") return `${when} ${step.text}\n\n`; // wait and fault steps: no prompt, no output
   lines.push(`${when} ${step.node}$ ${step.text}`);
   const out = step.output;

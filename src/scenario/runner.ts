@@ -5,7 +5,7 @@
 
 import { type Duration, type Instant, type TraceSink, Simulation, formatDuration, hours, instant } from "../sim/index.js";
 import type { KeyCache } from "../pki/index.js";
-import { Cluster, type CommandOutput, type CommandResult, expandVariables, fail, isDeferred, splitCommandLine } from "../swarm/index.js";
+import { Cluster, type CommandOutput, type CommandResult, expandVariables, fail, isDeferred, keyringTable, splitCommandLine } from "../swarm/index.js";
 import { type CheckResult, checkOutput } from "./expect.js";
 import { FaultInjector, describeFault } from "./fault-actions.js";
 import type { DockerStep, Scenario, Step } from "./types.js";
@@ -124,6 +124,12 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
       const text = `wait ${formatDuration(step.duration)}`;
       sim.trace.record("step", { index, step: text });
       steps.push({ index, kind: "wait", text, at: startedAt, checks: [], line: step.where.line });
+      return;
+    }
+    if (step.kind === "show") {
+      const text = `show ${step.what}`;
+      sim.trace.record("step", { index, step: text });
+      steps.push({ index, kind: "show", text, at: sim.now, output: { stdout: keyringTable(cluster), stderr: "", exitCode: 0 }, checks: [], line: step.where.line });
       return;
     }
     if (step.kind === "fault") {

@@ -78,7 +78,14 @@ export interface FaultStep {
 }
 
 /** One step of the timeline. */
-export type Step = DockerStep | WaitStep | FaultStep;
+/** Prints what the simulator sees and docker does not show: `show: keyrings`, every node's network keys. */
+export interface ShowStep {
+  readonly kind: "show";
+  readonly what: "keyrings";
+  readonly where: SourcePos;
+}
+
+export type Step = DockerStep | WaitStep | FaultStep | ShowStep;
 
 /** A validated scenario. */
 export interface Scenario {

@@ -13,13 +13,16 @@ export interface World {
 }
 
 /** A world of managers `m1..`, workers `w1..` (all outside any swarm), with small keys for speed. */
-export function world(options: { seed?: number; managers?: number; workers?: number; rsaBits?: number } = {}): World {
+export function world(options: { seed?: number; managers?: number; workers?: number; rsaBits?: number; keyRotationUs?: number } = {}): World {
   const sim = new Simulation({ seed: options.seed ?? 1 });
   const nodes = [
     ...Array.from({ length: options.managers ?? 1 }, (_, i) => ({ name: `m${i + 1}`, role: "manager" as const, os: "linux" as const })),
     ...Array.from({ length: options.workers ?? 2 }, (_, i) => ({ name: `w${i + 1}`, role: "worker" as const, os: "linux" as const })),
   ];
-  const cluster = new Cluster(sim, { nodes, bootstrap: "manual" }, { latency: { kind: "fixed", latency: 1000 as never }, lossPpm: 0 }, { rsaBits: options.rsaBits ?? 1024 });
+  const cluster = new Cluster(sim, { nodes, bootstrap: "manual" }, { latency: { kind: "fixed", latency: 1000 as never }, lossPpm: 0 }, {
+    rsaBits: options.rsaBits ?? 1024,
+    ...(options.keyRotationUs === undefined ? {} : { keyRotationUs: options.keyRotationUs }),
+  });
   const docker = (node: string, command: string): CommandOutput => {
     const words = splitCommandLine(command);
     if (!words.ok) throw new Error(words.reason);
