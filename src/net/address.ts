@@ -21,6 +21,8 @@ const OCTET = /^(?:0|[1-9]\d{0,2})$/;
  * parseIpv4("10.0.0.1") // { ok: true, value: 167772161 }
  */
 export function parseIpv4(text: string): Decoded<number> {
+  const known = parsedIpv4.get(text);
+  if (known !== undefined) return decoded(known);
   const parts = text.split(".");
   if (parts.length !== 4) return rejected(`"${text}" is not an IPv4 address: expected four dot-separated numbers`);
   let value = 0;
@@ -30,8 +32,18 @@ export function parseIpv4(text: string): Decoded<number> {
     }
     value = value * 256 + Number(part);
   }
+  if (parsedIpv4.size >= PARSED_IPV4_LIMIT) parsedIpv4.clear();
+  parsedIpv4.set(text, value);
   return decoded(value);
 }
+
+/**
+ * Addresses already parsed, and their values: every segment sent and received
+ * parses its two addresses, and a swarm has few of them. Only valid spellings
+ * are kept; the map is emptied when it reaches its limit.
+ */
+const parsedIpv4 = new Map<string, number>();
+const PARSED_IPV4_LIMIT = 65_536;
 
 /** Like `parseIpv4`, but throws a RangeError naming the argument: for addresses a caller wrote. */
 export function ipv4ToNumber(text: string, name = "address"): number {

@@ -152,11 +152,15 @@ function sealer(crypto: NodeCryptoModule, cipherName: string, key: Buffer, macKe
 function opener(crypto: NodeCryptoModule, cipherName: string, key: Buffer, macKey: HmacKey, forgeOpen: CipherFunction): CipherFunction {
   const decipher = crypto.createDecipheriv(cipherName, key, Buffer.alloc(blockBytes));
   decipher.setAutoPadding(false);
+  // The sealed record's bytes, reused from record to record (Buffer.from would take a fresh slice of the pool each time).
+  let scratch = Buffer.allocUnsafe(1024);
   return (record, mode) => {
     const sealedBytes = record.fragment.length();
     if (sealedBytes < 2 * blockBytes || sealedBytes % blockBytes !== 0) return forgeOpen(record, mode);
     mode.cipherState!.init = true;
-    const opened = decipher.update(latin1(record.fragment.getBytes())).subarray(blockBytes);
+    if (scratch.length < sealedBytes) scratch = Buffer.allocUnsafe(Math.max(sealedBytes, 2 * scratch.length));
+    scratch.write(record.fragment.getBytes(), 0, sealedBytes, "latin1");
+    const opened = decipher.update(scratch.subarray(0, sealedBytes)).subarray(blockBytes);
     const unpadded = unpaddedLength(opened);
     const length = unpadded ?? opened.length;
     // forge draws a stand-in MAC for every record, to compare against when too few bytes remain.
