@@ -29,7 +29,7 @@ import {
   encodeSessionMessage,
   encryptionKeyMessageOf,
 } from "./dispatcher-messages.js";
-import { type ManagerStatusView, nodeObjectOf } from "./node-object.js";
+import { type ManagerStatusView, bytesBase64, nodeObjectOf } from "./node-object.js";
 import type { MethodHandler, Reply } from "./rpc.js";
 import { GrpcCode } from "./rpc-frame.js";
 import type { ClusterStore, Proposer, StoreAction } from "./store.js";
@@ -252,8 +252,8 @@ function reportedOf(description: NodeDescription): Partial<StoredNode> {
       : {
           tlsInfo: {
             trustRoot: new TextDecoder().decode(tls.trustRoot),
-            certIssuerSubject: btoa(String.fromCharCode(...tls.certIssuerSubject)),
-            certIssuerPublicKey: btoa(String.fromCharCode(...tls.certIssuerPublicKey)),
+            certIssuerSubject: bytesBase64(tls.certIssuerSubject),
+            certIssuerPublicKey: bytesBase64(tls.certIssuerPublicKey),
           },
         }),
   };

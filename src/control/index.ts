@@ -55,7 +55,7 @@ export {
   encryptionKeyMessageOf,
 } from "./dispatcher-messages.js";
 export { type StoreActionMessage, type InternalRaftRequest, type ClusterObject, encodeInternalRaftRequest, decodeInternalRaftRequest } from "./store-actions.js";
-export { type ManagerStatusView, nodeObjectOf } from "./node-object.js";
+export { type ManagerStatusView, nodeObjectOf, base64Bytes, bytesBase64 } from "./node-object.js";
 export { type AgentOptions, Agent } from "./agent.js";
 export { connectLocal, localPeerOf } from "./local-channel.js";
 export { Forwarder } from "./forward.js";

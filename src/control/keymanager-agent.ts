@@ -199,7 +199,8 @@ function sortedByTag(keys: readonly EncryptionKey[]): EncryptionKey[] {
   return keys.slice().sort((a, b) => a.lamportTime - b.lamportTime);
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+/** Whether two byte strings are equal (key bytes compared by value). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

@@ -7,7 +7,7 @@
 
 import type { Instant } from "../sim/index.js";
 import { type EncryptionKey, type KeySubsystem, subsystemGossip, subsystemIpsec } from "./keymanager.js";
-import { type GossipKeyring, type KeyringOp, applyGossipOps, initialGossipKeyring, initialKeyOrder, keyChange } from "./keymanager-agent.js";
+import { type GossipKeyring, type KeyringOp, applyGossipOps, initialGossipKeyring, initialKeyOrder, keyChange, sameBytes } from "./keymanager-agent.js";
 
 declare module "../sim/trace.js" {
   interface TraceKinds {
@@ -107,10 +107,4 @@ export class NodeKeys {
     for (const key of this.seen.values()) if (sameBytes(key.key, bytes)) return key.lamportTime;
     return -1;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

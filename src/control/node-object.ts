@@ -65,6 +65,14 @@ export function nodeObjectOf(node: StoredNode, manager?: ManagerStatusView): Nod
   };
 }
 
-function base64Bytes(text: string): Uint8Array {
+/** The bytes of base64 text (the API's NodeTLSInfo fields travel as bytes, the store keeps them as base64). */
+export function base64Bytes(text: string): Uint8Array {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
+/** Bytes as base64 text. */
+export function bytesBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
 }

@@ -50,6 +50,13 @@ export class ProtoWriter {
     return this;
   }
 
+  /** A varint field written even when 0: a proto2 non-nullable field, as gogoproto's marshalers write it. */
+  uintAlways(field: number, value: number | boolean): this {
+    this.key(field, VARINT);
+    this.varint(typeof value === "boolean" ? (value ? 1 : 0) : value);
+    return this;
+  }
+
   /** A bytes field; empty is left out. */
   bytes(field: number, value: Uint8Array): this {
     if (value.length === 0) return this;

@@ -6,9 +6,8 @@
 
 import forge from "node-forge";
 import type { RootCa } from "../pki/index.js";
-import { unixMicrosAt } from "./dispatcher-messages.js";
 import type { ClusterState } from "./cluster-store.js";
-import { encryptionKeyMessageOf } from "./dispatcher-messages.js";
+import { encryptionKeyMessageOf, unixMicrosAt } from "./dispatcher-messages.js";
 import { nodeObjectOf } from "./node-object.js";
 import { type ClusterObject, type StoreActionMessage, decodeInternalRaftRequest, encodeInternalRaftRequest } from "./store-actions.js";
 import type { EntryCodec, StoreAction } from "./store.js";

@@ -24,6 +24,7 @@ import {
   type KeySubsystem,
   subsystemGossip,
   subsystemIpsec,
+  base64Bytes,
   withRoots,
 } from "../control/index.js";
 import type { Host, Ipv4Address } from "../net/index.js";
@@ -315,8 +316,4 @@ export class SwarmNode {
   get managerAddr(): Ipv4Address | undefined {
     return this.identity?.managerAddr;
   }
-}
-
-function base64Bytes(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }

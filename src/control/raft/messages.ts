@@ -109,44 +109,10 @@ const EMPTY = new Uint8Array(0);
  */
 const EMPTY_SNAPSHOT = Uint8Array.of(0x12, 0x08, 0x0a, 0x02, 0x28, 0x00, 0x10, 0x00, 0x18, 0x00);
 
-/** Writes proto2 non-nullable fields: every varint, even 0, as gogoproto's marshalers do. ProtoWriter leaves zeros out. */
-class NonNullableWriter {
-  private readonly out: number[] = [];
-
-  private varint(value: number): void {
-    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`"value" expected a whole number from 0 to 2^53-1, got ${value}`);
-    let v = value;
-    while (v >= 0x80) {
-      this.out.push((v % 0x80) | 0x80);
-      v = Math.floor(v / 0x80);
-    }
-    this.out.push(v);
-  }
-
-  /** A varint field, written even when 0. */
-  uint(field: number, value: number | boolean): this {
-    this.varint(field * 8);
-    this.varint(typeof value === "boolean" ? (value ? 1 : 0) : value);
-    return this;
-  }
-
-  /** A length-delimited field (bytes or a nested message), written even when empty. */
-  bytes(field: number, value: Uint8Array): this {
-    this.varint(field * 8 + 2);
-    this.varint(value.length);
-    for (const b of value) this.out.push(b);
-    return this;
-  }
-
-  finish(): Uint8Array {
-    return Uint8Array.from(this.out);
-  }
-}
-
 /** raftpb.Entry as gogoproto marshals it: Type, Term, Index, then Data unless empty. */
 export function encodeRaftEntry(entry: RaftEntry): Uint8Array {
-  const w = new NonNullableWriter().uint(1, entry.type).uint(2, entry.term).uint(3, entry.index);
-  if (entry.data.length > 0) w.bytes(4, entry.data);
+  const w = new ProtoWriter().uintAlways(1, entry.type).uintAlways(2, entry.term).uintAlways(3, entry.index);
+  if (entry.data.length > 0) w.message(4, entry.data);
   return w.finish();
 }
 
@@ -158,9 +124,9 @@ export function encodeRaftEntry(entry: RaftEntry): Uint8Array {
  * // 08 08 10 02 18 01 20 03 28 00 30 00 40 05 4a 0a 12 08 0a 02 28 00 10 00 18 00 50 00 58 00
  */
 export function encodeRaftMessage(m: RaftMessage): Uint8Array {
-  const w = new NonNullableWriter().uint(1, m.type).uint(2, m.to).uint(3, m.from).uint(4, m.term).uint(5, m.logTerm).uint(6, m.index);
-  for (const e of m.entries) w.bytes(7, encodeRaftEntry(e));
-  return w.uint(8, m.commit).bytes(9, EMPTY_SNAPSHOT).uint(10, m.reject).uint(11, m.rejectHint).finish();
+  const w = new ProtoWriter().uintAlways(1, m.type).uintAlways(2, m.to).uintAlways(3, m.from).uintAlways(4, m.term).uintAlways(5, m.logTerm).uintAlways(6, m.index);
+  for (const e of m.entries) w.message(7, encodeRaftEntry(e));
+  return w.uintAlways(8, m.commit).message(9, EMPTY_SNAPSHOT).uintAlways(10, m.reject).uintAlways(11, m.rejectHint).finish();
 }
 
 /** Typed access to one decoded message's fields; the first wrong type or value is kept as the reason. */
@@ -259,8 +225,8 @@ export function decodeRaftMessage(bytes: Uint8Array): Decoded<RaftMessage> {
 
 /** raftpb.ConfChange as gogoproto marshals it: ID, Type, NodeID, then Context unless nil. */
 export function encodeConfChange(change: RaftConfChange): Uint8Array {
-  const w = new NonNullableWriter().uint(1, change.id).uint(2, change.type).uint(3, change.nodeId);
-  if (change.context !== undefined) w.bytes(4, change.context);
+  const w = new ProtoWriter().uintAlways(1, change.id).uintAlways(2, change.type).uintAlways(3, change.nodeId);
+  if (change.context !== undefined) w.message(4, change.context);
   return w.finish();
 }
 
