@@ -38,6 +38,8 @@ export interface ForgeRandom {
    * (synchronously) when one is given.
    */
   getBytes(count: number, callback?: (err: Error | null, bytes: string) => void): string;
+  /** The same draw as `getBytesSync(count)`, as bytes: for code that works on Uint8Arrays. */
+  bytes(count: number): Uint8Array;
 }
 
 /** Characters per `String.fromCharCode` call: well under any engine's argument limit. */
@@ -80,16 +82,17 @@ export function bytesToBinaryString(bytes: Uint8Array): string {
  * ```
  */
 export function forgeRandomFrom(source: ByteSource): ForgeRandom {
-  const getBytesSync = (count: number): string => {
+  const bytes = (count: number): Uint8Array => {
     if (!Number.isSafeInteger(count) || count < 0) {
       throw new RangeError(`"count" expected a whole number >= 0, got ${count}`);
     }
-    return bytesToBinaryString(source.bytes(count));
+    return source.bytes(count);
   };
+  const getBytesSync = (count: number): string => bytesToBinaryString(bytes(count));
   const getBytes = (count: number, callback?: (err: Error | null, bytes: string) => void): string => {
     const bytes = getBytesSync(count);
     callback?.(null, bytes);
     return bytes;
   };
-  return { getBytesSync, getBytes };
+  return { getBytesSync, getBytes, bytes };
 }

@@ -21,3 +21,4 @@ export { espSpi } from "./esp-spi.js";
 export { type ByteSource, type ForgeRandom, bytesToBinaryString, forgeRandomFrom } from "./byte-source.js";
 export { type NodeCryptoModule, nodeCrypto } from "./node-crypto.js";
 export { type Sha256, createSha256 } from "./sha256.js";
+export { HmacSha1, sha1, sha1Bytes } from "./hmac-sha1.js";

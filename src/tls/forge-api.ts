@@ -123,6 +123,10 @@ export interface ForgeConnection {
   verifyOptions: { validityCheckDate?: Date };
   tlsData: forge.util.ByteStringBuffer;
   data: forge.util.ByteStringBuffer;
+  /** Bytes given to `process` and not yet read into a record. */
+  input: forge.util.ByteStringBuffer;
+  /** The record being read: its header is in, its fragment filling; `ready` once whole (and emptied as it is handled). */
+  record: { ready: boolean; fragment: forge.util.ByteStringBuffer } | null;
   open: boolean;
   isConnected: boolean;
   fail: boolean;
@@ -130,6 +134,8 @@ export interface ForgeConnection {
   process(data: string): number;
   prepare(data: string): boolean;
   close(clearFail?: boolean): void;
+  /** Raises `error` as tls.js does: sends the alert if asked, fails the connection when fatal, closes it. */
+  error(connection: ForgeConnection, error: ForgeError): void;
 }
 
 /** The options of tls.js createConnection that this layer sets. */
@@ -163,6 +169,8 @@ export interface ForgeTls {
   BulkCipherAlgorithm: { aes: number };
   CipherType: { block: number };
   MACAlgorithm: { hmac_sha1: number };
+  ContentType: { change_cipher_spec: number; alert: number; handshake: number; application_data: number };
+  Alert: { Level: { warning: number; fatal: number }; Description: { bad_record_mac: number } };
   createConnection(options: ForgeConnectionOptions): ForgeConnection;
 }
 

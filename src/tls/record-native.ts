@@ -16,25 +16,65 @@
  *
  * Only the states that protect application data are touched: the handshake,
  * its Finished records included, runs through forge as before.
+ *
+ * Beyond forge's hooks, the same arithmetic is offered on bytes
+ * (`NativeRecords`): a session that owns the connection seals and opens its
+ * application_data records with it directly, without forge's binary strings,
+ * buffers and record objects, and leaves every other record to forge. Both
+ * ways advance forge's own sequence numbers and draw from the same random
+ * source in the same order, so a record is the same whichever way it went.
  */
 
 import forge from "node-forge";
-import { type NodeCryptoModule, nodeCrypto } from "../crypto/index.js";
+import { type ForgeRandom, HmacSha1, type NodeCryptoModule, nodeCrypto, sha1Bytes } from "../crypto/index.js";
+import { binaryToBytes } from "./binary.js";
 import type { ForgeConnection, ForgeConnectionMode, ForgeKeyBlock, ForgeRecord } from "./forge-api.js";
 import { forgeRandomSlot, forgeTls } from "./forge-api.js";
 
 /** AES's block, and the TLS 1.1 explicit IV, which is one block (RFC 4346 §6.2.3.2). */
 const blockBytes = 16;
 /** HMAC-SHA1's output, the MAC every AES-CBC-SHA record carries. */
-const macBytes = 20;
+const macBytes = sha1Bytes;
 /** seq_num (8) ‖ type (1) ‖ version (2) ‖ length (2): what the MAC covers before the fragment (RFC 4346 §6.2.3.1). */
 const macHeaderBytes = 13;
+/** type (1) ‖ version (2) ‖ length (2): a record's header on the wire (RFC 4346 §6.2.1). */
+export const recordHeaderBytes = 5;
 
 type CipherFunction = ForgeConnectionMode["cipherFunction"];
-type HmacKey = ReturnType<NodeCryptoModule["createSecretKey"]>;
+/** Where a direction draws its random bytes: forge's slot as lent in a scope, or the session's source. */
+type Draw = (count: number) => Uint8Array;
 
 /** Directions whose cipher function is already native, so that a second call does not wrap it again. */
 const nativeModes = new WeakSet<ForgeConnectionMode>();
+
+/**
+ * A connection's record protection on bytes, for the session that owns it
+ * (see the module's comment). Records of any type may be sealed; forge's
+ * functions on the same connection stay in step with these.
+ *
+ * @example
+ * ```ts
+ * const records = protectRecordsNatively(connection, random);
+ * stream.write(records!.seal(23, request)); // header ‖ IV ‖ AES-CBC(request ‖ MAC ‖ padding)
+ * ```
+ */
+export interface NativeRecords {
+  /**
+   * One whole record of `type` carrying `fragment` (at most forge's
+   * `MaxFragment` bytes, as `tls.queue` cuts them), under the connection's
+   * version: what forge's prepare would have written for it.
+   */
+  seal(type: number, fragment: Uint8Array): Uint8Array;
+  /**
+   * The fragment of a record of `type` and version `major.minor` whose body
+   * (IV ‖ ciphertext) is `body`, or "refused" for a bad MAC or padding (forge
+   * then fails the connection with bad_record_mac), or "forge" for a body
+   * that is not whole blocks of at least IV and one more: forge's own
+   * function has its own ways of refusing those, and nothing was drawn or
+   * counted.
+   */
+  open(type: number, major: number, minor: number, body: Uint8Array): Uint8Array | "refused" | "forge";
+}
 
 /**
  * Whether records can be protected by node:crypto here.
@@ -50,26 +90,30 @@ export function nativeRecordsAvailable(): boolean {
 
 /**
  * Routes the record protection of `connection`'s current state (both
- * directions) to node:crypto, byte for byte as forge's. Call it from forge's
- * `connected` callback: the handshake has then switched both directions to the
- * negotiated keys. Returns whether it did; it leaves forge's functions where
- * node:crypto is missing or the connection is not TLS 1.1+ with AES-CBC and
- * HMAC-SHA1 (TLS 1.0 chains CBC from record to record: forge keeps that).
+ * directions) to node:crypto, byte for byte as forge's, and returns the same
+ * protection on bytes. Call it from forge's `connected` callback: the
+ * handshake has then switched both directions to the negotiated keys. Returns
+ * undefined, leaving forge's functions, where node:crypto is missing or the
+ * connection is not TLS 1.1+ with AES-CBC and HMAC-SHA1 (TLS 1.0 chains CBC
+ * from record to record: forge keeps that), or when it was already done.
+ *
+ * `random` is the source forge is lent in the session's scope; without it,
+ * draws go to `forge.random` as it stands at each record.
  *
  * @example
  * ```ts
  * connected: (c) => {
- *   protectRecordsNatively(c); // every record from here on: OpenSSL
+ *   records = protectRecordsNatively(c, random); // every record from here on: OpenSSL
  * },
  * ```
  */
-export function protectRecordsNatively(connection: ForgeConnection): boolean {
+export function protectRecordsNatively(connection: ForgeConnection, random?: ForgeRandom): NativeRecords | undefined {
   const crypto = nodeCrypto();
   const cipherName = nativeCipherName(connection);
   const keys = connection.session?.sp.keys as ForgeKeyBlock | null | undefined;
-  if (crypto === undefined || cipherName === undefined || keys == null) return false;
+  if (crypto === undefined || cipherName === undefined || keys == null) return undefined;
   const { read, write } = connection.state.current;
-  if (nativeModes.has(read) || nativeModes.has(write)) return false;
+  if (nativeModes.has(read) || nativeModes.has(write)) return undefined;
   const client = connection.entity === forgeTls.ConnectionEnd.client;
   const writeKey = client ? keys.client_write_key : keys.server_write_key;
   const readKey = client ? keys.server_write_key : keys.client_write_key;
@@ -77,12 +121,20 @@ export function protectRecordsNatively(connection: ForgeConnection): boolean {
   // finding them where expected confirms which encryption key is which.
   const writeMacKey = client ? keys.client_write_MAC_key : keys.server_write_MAC_key;
   const readMacKey = client ? keys.server_write_MAC_key : keys.client_write_MAC_key;
-  if (write.macKey !== writeMacKey || read.macKey !== readMacKey || write.cipherState === null || read.cipherState === null) return false;
-  write.cipherFunction = sealer(crypto, cipherName, latin1(writeKey), crypto.createSecretKey(latin1(writeMacKey)));
-  read.cipherFunction = opener(crypto, cipherName, latin1(readKey), crypto.createSecretKey(latin1(readMacKey)), read.cipherFunction);
+  if (write.macKey !== writeMacKey || read.macKey !== readMacKey || write.cipherState === null || read.cipherState === null) return undefined;
+  const draw: Draw = random !== undefined ? random.bytes : (count) => binaryToBytes(forgeRandomSlot.getBytesSync(count));
+  const sealer = new Sealer(crypto, cipherName, binaryToBytes(writeKey), binaryToBytes(writeMacKey), write, draw);
+  const opener = new Opener(crypto, cipherName, binaryToBytes(readKey), binaryToBytes(readMacKey), read, draw);
+  const forgeOpen = read.cipherFunction;
+  write.cipherFunction = (record) => sealer.sealForge(record);
+  read.cipherFunction = (record, mode) => opener.openForge(record) ?? forgeOpen(record, mode);
   nativeModes.add(read);
   nativeModes.add(write);
-  return true;
+  const version = connection.version;
+  return {
+    seal: (type, fragment) => sealer.record(type, version.major, version.minor, fragment),
+    open: (type, major, minor, body) => opener.open(type, major, minor, body),
+  };
 }
 
 /** The OpenSSL cipher for the connection's suite, if it is one done here. */
@@ -103,76 +155,167 @@ function nativeCipherName(connection: ForgeConnection): string | undefined {
   return sp.enc_key_length === 16 ? "aes-128-cbc" : sp.enc_key_length === 32 ? "aes-256-cbc" : undefined;
 }
 
+/** tls.js hmac_sha1 for one direction: HMAC-SHA1 over seq_num ‖ type ‖ version ‖ length ‖ fragment. */
+class RecordMac {
+  private readonly hmac: HmacSha1;
+  private readonly header = new Uint8Array(macHeaderBytes);
+
+  constructor(
+    key: Uint8Array,
+    private readonly mode: ForgeConnectionMode,
+  ) {
+    this.hmac = new HmacSha1(key);
+  }
+
+  /** The MAC of `fragment` in a record of `type` and `major.minor`, with the direction's current sequence number, at `out[offset..]`. */
+  write(type: number, major: number, minor: number, fragment: Uint8Array, out: Uint8Array, offset: number): void {
+    const header = this.header;
+    const [high, low] = this.mode.sequenceNumber;
+    writeUint32(header, 0, high);
+    writeUint32(header, 4, low);
+    header[8] = type;
+    header[9] = major;
+    header[10] = minor;
+    header[11] = (fragment.length >>> 8) & 0xff;
+    header[12] = fragment.length & 0xff;
+    this.hmac.digest(header, fragment, out, offset);
+  }
+}
+
 /**
  * aesCipherSuites.js encrypt_aes_cbc_sha1 for TLS 1.1+: MAC, sequence number,
- * a fresh IV from `forge.random`, padding of n+1 bytes of value n up to the
- * block, AES-CBC, IV ‖ ciphertext.
+ * a fresh IV from the random source, padding of n+1 bytes of value n up to
+ * the block, AES-CBC, IV ‖ ciphertext.
  *
  * One cipher serves every record: CBC's state between two updates is the last
  * block written, so XORing the first plaintext block with that block and with
  * the record's IV makes the cipher start the record from the IV, as a new one
  * would, without the cost of making one.
  */
-function sealer(crypto: NodeCryptoModule, cipherName: string, key: Buffer, macKey: HmacKey): CipherFunction {
-  let chain = Buffer.alloc(blockBytes);
-  const cipher = crypto.createCipheriv(cipherName, key, chain);
-  cipher.setAutoPadding(false);
-  return (record, mode) => {
-    const fragment = record.fragment.bytes();
-    const paddingBytes = blockBytes - ((fragment.length + macBytes) % blockBytes);
-    const plain = Buffer.allocUnsafe(fragment.length + macBytes + paddingBytes);
-    plain.write(fragment, 0, "latin1");
-    recordMac(crypto, macKey, mode, record, plain.subarray(0, fragment.length)).copy(plain, fragment.length);
-    plain.fill(paddingBytes - 1, fragment.length + macBytes);
-    mode.updateSequenceNumber();
-    const iv = forgeRandomSlot.getBytesSync(blockBytes);
-    mode.cipherState!.init = true;
-    const ivBytes = latin1(iv);
-    for (let i = 0; i < blockBytes; i++) plain[i] = plain[i]! ^ ivBytes[i]! ^ chain[i]!;
-    const sealed = cipher.update(plain);
-    chain = sealed.subarray(sealed.length - blockBytes);
-    record.fragment = forge.util.createBuffer(iv + sealed.toString("latin1"));
-    record.length = record.fragment.length();
+class Sealer {
+  private readonly cipher;
+  private readonly mac: RecordMac;
+  /** CBC's state: the last ciphertext block written. */
+  private readonly chain = new Uint8Array(blockBytes);
+  /** The plaintext of a record (fragment ‖ MAC ‖ padding), reused from record to record. */
+  private plain = Buffer.allocUnsafe(1024);
+
+  constructor(
+    crypto: NodeCryptoModule,
+    cipherName: string,
+    key: Uint8Array,
+    macKey: Uint8Array,
+    private readonly mode: ForgeConnectionMode,
+    private readonly draw: Draw,
+  ) {
+    this.cipher = crypto.createCipheriv(cipherName, key, this.chain);
+    this.cipher.setAutoPadding(false);
+    this.mac = new RecordMac(macKey, mode);
+  }
+
+  /** The whole record: header, then `body`'s IV ‖ ciphertext. */
+  record(type: number, major: number, minor: number, fragment: Uint8Array): Uint8Array {
+    const { iv, sealed } = this.seal(type, major, minor, fragment);
+    const length = blockBytes + sealed.length;
+    const out = new Uint8Array(recordHeaderBytes + length);
+    out[0] = type;
+    out[1] = major;
+    out[2] = minor;
+    out[3] = length >>> 8;
+    out[4] = length & 0xff;
+    out.set(iv, recordHeaderBytes);
+    out.set(sealed, recordHeaderBytes + blockBytes);
+    return out;
+  }
+
+  /** forge's cipher function: the record's fragment becomes IV ‖ ciphertext. */
+  sealForge(record: ForgeRecord): boolean {
+    const { iv, sealed } = this.seal(record.type, record.version.major, record.version.minor, binaryToBytes(record.fragment.bytes()));
+    const body = new Uint8Array(blockBytes + sealed.length);
+    body.set(iv);
+    body.set(sealed, blockBytes);
+    record.fragment = forge.util.createBuffer(Buffer.from(body.buffer, body.byteOffset, body.length).toString("latin1"));
+    record.length = body.length;
     return true;
-  };
+  }
+
+  private seal(type: number, major: number, minor: number, fragment: Uint8Array): { iv: Uint8Array; sealed: Buffer } {
+    const paddingBytes = blockBytes - ((fragment.length + macBytes) % blockBytes);
+    const total = fragment.length + macBytes + paddingBytes;
+    if (this.plain.length < total) this.plain = Buffer.allocUnsafe(Math.max(total, 2 * this.plain.length));
+    const plain = this.plain;
+    plain.set(fragment, 0);
+    this.mac.write(type, major, minor, fragment, plain, fragment.length);
+    plain.fill(paddingBytes - 1, fragment.length + macBytes, total);
+    this.mode.updateSequenceNumber();
+    const iv = this.draw(blockBytes);
+    this.mode.cipherState!.init = true;
+    const chain = this.chain;
+    for (let i = 0; i < blockBytes; i++) plain[i] = plain[i]! ^ iv[i]! ^ chain[i]!;
+    const sealed = this.cipher.update(plain.subarray(0, total));
+    chain.set(sealed.subarray(sealed.length - blockBytes));
+    return { iv, sealed };
+  }
 }
 
 /**
  * aesCipherSuites.js decrypt_aes_cbc_sha1 for TLS 1.1+: AES-CBC from the
  * explicit IV, the padding check (every padding byte equal to the last; kept
- * as it is when it fails), a stand-in MAC drawn from `forge.random` for every
- * record, the fragment and the MAC split off (the stand-in when fewer than 20
- * bytes remain), the MAC checked, the sequence number advanced. False for a
- * bad MAC or padding. A record that is not whole blocks of at least IV and one
- * more goes to forge's own function, which has its own ways of refusing those.
+ * as it is when it fails), a stand-in MAC drawn from the random source for
+ * every record, the fragment and the MAC split off (the stand-in when fewer
+ * than 20 bytes remain), the MAC checked, the sequence number advanced.
  *
  * One decipher serves every record: the explicit IV is deciphered as a block
  * of its own and dropped, after which CBC's state is the IV itself.
  */
-function opener(crypto: NodeCryptoModule, cipherName: string, key: Buffer, macKey: HmacKey, forgeOpen: CipherFunction): CipherFunction {
-  const decipher = crypto.createDecipheriv(cipherName, key, Buffer.alloc(blockBytes));
-  decipher.setAutoPadding(false);
-  // The sealed record's bytes, reused from record to record (Buffer.from would take a fresh slice of the pool each time).
-  let scratch = Buffer.allocUnsafe(1024);
-  return (record, mode) => {
-    const sealedBytes = record.fragment.length();
-    if (sealedBytes < 2 * blockBytes || sealedBytes % blockBytes !== 0) return forgeOpen(record, mode);
-    mode.cipherState!.init = true;
-    if (scratch.length < sealedBytes) scratch = Buffer.allocUnsafe(Math.max(sealedBytes, 2 * scratch.length));
-    scratch.write(record.fragment.getBytes(), 0, sealedBytes, "latin1");
-    const opened = decipher.update(scratch.subarray(0, sealedBytes)).subarray(blockBytes);
+class Opener {
+  private readonly decipher;
+  private readonly mac: RecordMac;
+  private readonly expected = new Uint8Array(macBytes);
+
+  constructor(
+    crypto: NodeCryptoModule,
+    cipherName: string,
+    key: Uint8Array,
+    macKey: Uint8Array,
+    private readonly mode: ForgeConnectionMode,
+    private readonly draw: Draw,
+  ) {
+    this.decipher = crypto.createDecipheriv(cipherName, key, new Uint8Array(blockBytes));
+    this.decipher.setAutoPadding(false);
+    this.mac = new RecordMac(macKey, mode);
+  }
+
+  open(type: number, major: number, minor: number, body: Uint8Array): Uint8Array | "refused" | "forge" {
+    const opened = this.decrypt(type, major, minor, body);
+    return opened === undefined ? "forge" : opened.ok ? opened.fragment : "refused";
+  }
+
+  /** forge's cipher function, or undefined for a record forge's own function must take. */
+  openForge(record: ForgeRecord): boolean | undefined {
+    const opened = this.decrypt(record.type, record.version.major, record.version.minor, binaryToBytes(record.fragment.bytes()));
+    if (opened === undefined) return undefined;
+    // forge leaves the deciphered fragment in the record also when it refuses it.
+    const { fragment } = opened;
+    record.fragment = forge.util.createBuffer(Buffer.from(fragment.buffer, fragment.byteOffset, fragment.length).toString("latin1"));
+    record.length = fragment.length;
+    return opened.ok;
+  }
+
+  private decrypt(type: number, major: number, minor: number, body: Uint8Array): { fragment: Uint8Array; ok: boolean } | undefined {
+    if (body.length < 2 * blockBytes || body.length % blockBytes !== 0) return undefined;
+    this.mode.cipherState!.init = true;
+    const opened = this.decipher.update(body).subarray(blockBytes);
     const unpadded = unpaddedLength(opened);
     const length = unpadded ?? opened.length;
     // forge draws a stand-in MAC for every record, to compare against when too few bytes remain.
-    const standIn = forgeRandomSlot.getBytesSync(macBytes);
+    const standIn = this.draw(macBytes);
     const fragment = opened.subarray(0, length >= macBytes ? length - macBytes : length);
-    const received = length >= macBytes ? opened.subarray(length - macBytes, length) : latin1(standIn);
-    record.fragment = forge.util.createBuffer(fragment.toString("latin1"));
-    record.length = fragment.length;
-    const expected = recordMac(crypto, macKey, mode, record, fragment);
-    mode.updateSequenceNumber();
-    return crypto.timingSafeEqual(received, expected) && unpadded !== undefined;
-  };
+    const received = length >= macBytes ? opened.subarray(length - macBytes, length) : standIn;
+    this.mac.write(type, major, minor, fragment, this.expected, 0);
+    this.mode.updateSequenceNumber();
+    return { fragment, ok: sameMac(received, this.expected) && unpadded !== undefined };
+  }
 }
 
 /**
@@ -180,7 +323,7 @@ function opener(crypto: NodeCryptoModule, cipherName: string, key: Buffer, macKe
  * aesCipherSuites.js decrypt_aes_cbc_sha1_padding, where the last byte n asks
  * for n more bytes of value n before it, and n+1 beyond the data is bad.
  */
-function unpaddedLength(opened: Buffer): number | undefined {
+function unpaddedLength(opened: Uint8Array): number | undefined {
   const last = opened.length - 1;
   const paddingLength = opened[last]!;
   if (paddingLength > last) return undefined;
@@ -188,19 +331,16 @@ function unpaddedLength(opened: Buffer): number | undefined {
   return last - paddingLength;
 }
 
-/** tls.js hmac_sha1: HMAC-SHA1 over seq_num ‖ type ‖ version ‖ length ‖ fragment, with the record's own length field. */
-function recordMac(crypto: NodeCryptoModule, macKey: HmacKey, mode: ForgeConnectionMode, record: ForgeRecord, fragment: Uint8Array): Buffer {
-  const header = Buffer.allocUnsafe(macHeaderBytes);
-  header.writeUInt32BE(mode.sequenceNumber[0] >>> 0, 0);
-  header.writeUInt32BE(mode.sequenceNumber[1] >>> 0, 4);
-  header[8] = record.type;
-  header[9] = record.version.major;
-  header[10] = record.version.minor;
-  header.writeUInt16BE(record.length & 0xffff, 11);
-  return crypto.createHmac("sha1", macKey).update(header).update(fragment).digest();
+/** Whether two MACs are equal, looking at every byte whatever the first difference. */
+function sameMac(a: Uint8Array, b: Uint8Array): boolean {
+  let difference = a.length ^ b.length;
+  for (let i = 0; i < a.length && i < b.length; i++) difference |= a[i]! ^ b[i]!;
+  return difference === 0;
 }
 
-/** A binary string's bytes. */
-function latin1(binary: string): Buffer {
-  return Buffer.from(binary, "latin1");
+function writeUint32(out: Uint8Array, offset: number, value: number): void {
+  out[offset] = (value >>> 24) & 0xff;
+  out[offset + 1] = (value >>> 16) & 0xff;
+  out[offset + 2] = (value >>> 8) & 0xff;
+  out[offset + 3] = value & 0xff;
 }

@@ -10,6 +10,14 @@
  * on it after forge returns, so no code of the user's (event handlers, the key
  * log's sink) runs inside forge or sees its globals lent, and a handler that
  * writes or closes starts a fresh call.
+ *
+ * Once the handshake is done, application data skips forge where it can: with
+ * the native record layer (record-native.ts) the session seals what it writes
+ * and opens the application_data records it reads itself, in forge's order of
+ * sequence numbers and random draws, so the bytes are those forge would have
+ * made. Any other record (an alert, a record of the wrong version or shape) is
+ * handed to forge with everything after it, and forge reads on until its
+ * input is empty again.
  */
 
 import { EventEmitter } from "eventemitter3";
@@ -18,7 +26,7 @@ import { type Stream, type StreamResetReason, describeEnds } from "../net/index.
 import { type EventHandle, type Instant, type Scheduler, dateAt } from "../sim/index.js";
 import { binaryToBytes, binaryToHex, bytesToBinary } from "./binary.js";
 import { checkSessionOptions } from "./check-options.js";
-import { cipherSuiteName, handshakeTimeoutUs, versionName } from "./constants.js";
+import { cipherSuiteName, handshakeTimeoutUs, recordMaxPlaintextBytes, versionName } from "./constants.js";
 import type { TlsFailure } from "./failure.js";
 import type { ForgeConnection, ForgeConnectionOptions, ForgeError } from "./forge-api.js";
 import { forgeTls } from "./forge-api.js";
@@ -27,7 +35,7 @@ import { type ForgeScope, inForgeScope, privateKeyToken } from "./forge-scope.js
 import type { TlsIdentity, TlsPeer } from "./identity.js";
 import type { KeyLog } from "./key-log.js";
 import { PeerCheck } from "./peer-check.js";
-import { protectRecordsNatively } from "./record-native.js";
+import { type NativeRecords, protectRecordsNatively, recordHeaderBytes } from "./record-native.js";
 import { Resumption } from "./resumption.js";
 import { SessionTrace } from "./session-trace.js";
 import type { PeerAuth, TlsHandshake, TlsRole, TlsSessionEvents, TlsSessionOptions, TlsSessionState } from "./session-types.js";
@@ -75,11 +83,15 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
   private readonly resumption: Resumption;
   private readonly connection: ForgeConnection;
   private readonly nativeRecords: boolean;
+  /** The record layer on bytes, once the handshake made one (see the class comment). */
+  private records: NativeRecords | undefined;
+  /** The start of a record the session reads itself, whose rest has not arrived. */
+  private partialRecord: Uint8Array | undefined;
   private deadline: EventHandle | undefined;
 
   private phase: TlsSessionState;
-  /** Records forge produced, binary strings, to write in order. */
-  private readonly outgoing: string[] = [];
+  /** Records to write, in order: forge's and the session's own. */
+  private readonly outgoing: Uint8Array[] = [];
   private readonly pending: Pending[] = [];
   /** Application writes made before the handshake completed. */
   private readonly unsentWrites: Uint8Array[] = [];
@@ -168,7 +180,7 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
         this.unsentWrites.push(bytes.slice());
         return true;
       case "secure":
-        if (bytes.length > 0) this.call((c) => c.prepare(bytesToBinary(bytes)));
+        if (bytes.length > 0) this.sendApplicationData(bytes);
         return true;
       default:
         return false;
@@ -221,7 +233,86 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
   private receive(bytes: Uint8Array): void {
     // After a failure or close, forge has reset itself; what the peer still sends is dropped.
     if (this.phase !== "handshaking" && this.phase !== "secure") return;
-    this.call((c) => c.process(bytesToBinary(bytes)));
+    if (this.phase === "secure" && this.records !== undefined && (this.partialRecord !== undefined || this.forgeIdle())) {
+      this.readRecords(this.records, bytes);
+    } else {
+      this.call((c) => c.process(bytesToBinary(bytes)));
+    }
+  }
+
+  /** Whether forge holds no part of a record: what arrives next starts a record, and the session may read it. */
+  private forgeIdle(): boolean {
+    const c = this.connection;
+    return c.input.length() === 0 && (c.record === null || (c.record.ready && c.record.fragment.isEmpty()));
+  }
+
+  /** tls.js prepare for application data, on the native record layer when there is one: forge's records, cut as tls.queue cuts them. */
+  private sendApplicationData(bytes: Uint8Array): void {
+    const records = this.records;
+    if (records === undefined) {
+      this.call((c) => c.prepare(bytesToBinary(bytes)));
+      return;
+    }
+    const applicationData = forgeTls.ContentType.application_data;
+    if (bytes.length <= recordMaxPlaintextBytes) {
+      this.outgoing.push(records.seal(applicationData, bytes));
+    } else {
+      // tls.flush writes all the records of one prepare at once.
+      const sealed: Uint8Array[] = [];
+      for (let at = 0; at < bytes.length; at += recordMaxPlaintextBytes) {
+        sealed.push(records.seal(applicationData, bytes.subarray(at, at + recordMaxPlaintextBytes)));
+      }
+      this.outgoing.push(concatBytes(sealed));
+    }
+    this.flush();
+  }
+
+  /**
+   * tls.js process for what arrives once the session is secure: each whole
+   * application_data record opened here, every one of this delivery before
+   * any is acted on (as forge opens them all within one process call); the
+   * first other record, and all after it, go to forge.
+   */
+  private readRecords(records: NativeRecords, bytes: Uint8Array): void {
+    const input = this.partialRecord === undefined ? bytes : concatBytes([this.partialRecord, bytes]);
+    this.partialRecord = undefined;
+    const c = this.connection;
+    const applicationData = forgeTls.ContentType.application_data;
+    let at = 0;
+    while (input.length - at >= recordHeaderBytes) {
+      const type = input[at]!;
+      const major = input[at + 1]!;
+      const minor = input[at + 2]!;
+      const length = (input[at + 3]! << 8) | input[at + 4]!;
+      if (type !== applicationData || major !== c.version.major || minor !== c.version.minor) break;
+      if (input.length - at < recordHeaderBytes + length) {
+        this.partialRecord = input.slice(at);
+        at = input.length;
+        break;
+      }
+      const body = input.subarray(at + recordHeaderBytes, at + recordHeaderBytes + length);
+      const opened = records.open(type, major, minor, body);
+      if (opened === "forge") break;
+      at += recordHeaderBytes + length;
+      if (opened === "refused") {
+        // tls.js state.read.update's answer to a record that does not open.
+        this.call((connection) =>
+          connection.error(connection, {
+            message: "Could not decrypt record or bad MAC.",
+            send: true,
+            alert: { level: forgeTls.Alert.Level.fatal, description: forgeTls.Alert.Description.bad_record_mac },
+          }),
+        );
+        return;
+      }
+      if (opened.length > 0) this.pending.push({ kind: "data", bytes: opened });
+    }
+    if (at < input.length) {
+      const rest = input.subarray(at);
+      this.call((connection) => connection.process(bytesToBinary(rest)));
+    } else {
+      this.flush();
+    }
   }
 
   /** Sends close_notify and closes the stream. */
@@ -256,7 +347,7 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
       connected: (c) => this.handshakeCompleted(c),
       tlsDataReady: (c) => {
         const records = c.tlsData.getBytes();
-        if (records.length > 0) this.outgoing.push(records);
+        if (records.length > 0) this.outgoing.push(binaryToBytes(records));
       },
       dataReady: (c) => {
         const data = c.data.getBytes();
@@ -277,7 +368,7 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
   private handshakeCompleted(c: ForgeConnection): void {
     const session = c.session!;
     const resumed = session.resuming === true;
-    if (this.nativeRecords) protectRecordsNatively(c);
+    if (this.nativeRecords) this.records = protectRecordsNatively(c, this.random);
     // forge's resumed session carries no certificate: its identity is the one the session was made with.
     const established = resumed ? this.resumption.resumedPeer() : { peer: this.peerCheck.peer(), chain: this.peerCheck.chain ?? [] };
     this.resumption.remember(session, c.version, established);
@@ -342,7 +433,7 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
   private writeRecords(): void {
     const records = this.outgoing.splice(0);
     if (this.streamClosedByUs || this.stream.state === "reset" || this.stream.state === "closed") return;
-    for (const record of records) this.stream.write(binaryToBytes(record));
+    for (const record of records) this.stream.write(record);
   }
 
   private deliver(event: Pending): void {
@@ -363,7 +454,7 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
   private announceSecure(): void {
     const handshake = this.result!;
     for (const bytes of this.unsentWrites.splice(0)) {
-      if (this.phase === "secure") this.call((c) => c.prepare(bytesToBinary(bytes)));
+      if (this.phase === "secure") this.sendApplicationData(bytes);
     }
     this.trace.handshakeDone(handshake);
     if (this.closeWhenSecure) {
@@ -435,4 +526,16 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
     this.trace.closed();
     this.emit("close");
   }
+}
+
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
