@@ -15,30 +15,50 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-/** Builds one message, field by field. */
-export class ProtoWriter {
-  private readonly parts: number[] = [];
-  private readonly chunks: Uint8Array[] = [];
+/** Bytes a writer starts with; it doubles when it runs out. */
+const initialCapacity = 128;
 
-  private flushBytes(): void {
-    if (this.parts.length > 0) {
-      this.chunks.push(Uint8Array.from(this.parts));
-      this.parts.length = 0;
+/**
+ * Builds one message, field by field, into one buffer that grows as needed:
+ * each field's bytes are written once, where they belong.
+ */
+export class ProtoWriter {
+  private buffer: Uint8Array;
+  private length: number;
+
+  /** `prefix` bytes are kept free at the front, for a framing the caller writes there (`finishAfter`). */
+  constructor(private readonly prefix = 0) {
+    this.buffer = new Uint8Array(initialCapacity + prefix);
+    this.length = prefix;
+  }
+
+  private room(bytes: number): Uint8Array {
+    if (this.length + bytes > this.buffer.length) {
+      const grown = new Uint8Array(Math.max(2 * this.buffer.length, this.length + bytes));
+      grown.set(this.buffer.subarray(0, this.length));
+      this.buffer = grown;
     }
+    return this.buffer;
   }
 
   private varint(value: number): void {
     if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`"value" expected a whole number from 0 to 2^53-1, got ${value}`);
+    const out = this.room(10);
     let v = value;
     while (v >= 0x80) {
-      this.parts.push((v % 0x80) | 0x80);
+      out[this.length++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
     }
-    this.parts.push(v);
+    out[this.length++] = v;
   }
 
   private key(field: number, wireType: number): void {
     this.varint(field * 8 + wireType);
+  }
+
+  private raw(value: Uint8Array): void {
+    this.room(value.length).set(value, this.length);
+    this.length += value.length;
   }
 
   /** A varint field (uint32, uint64, enum, bool); 0 is left out, as proto3 does. */
@@ -60,39 +80,49 @@ export class ProtoWriter {
   /** A bytes field; empty is left out. */
   bytes(field: number, value: Uint8Array): this {
     if (value.length === 0) return this;
-    this.key(field, LENGTH_DELIMITED);
-    this.varint(value.length);
-    this.flushBytes();
-    this.chunks.push(value);
-    return this;
+    return this.message(field, value);
   }
 
   /** A string field (UTF-8); empty is left out. */
   string(field: number, value: string): this {
-    return this.bytes(field, encoder.encode(value));
+    if (value.length === 0) return this;
+    if (!isAscii(value)) return this.bytes(field, encoder.encode(value));
+    // Method paths, IDs, addresses: ASCII, one byte per character, no encoder needed.
+    this.key(field, LENGTH_DELIMITED);
+    this.varint(value.length);
+    const out = this.room(value.length);
+    for (let i = 0; i < value.length; i++) out[this.length++] = value.charCodeAt(i);
+    return this;
   }
 
   /** A nested message field, written even when empty (a set message differs from an unset one). */
   message(field: number, value: Uint8Array): this {
     this.key(field, LENGTH_DELIMITED);
     this.varint(value.length);
-    this.flushBytes();
-    this.chunks.push(value);
+    this.raw(value);
     return this;
   }
 
   /** The message's bytes. */
   finish(): Uint8Array {
-    this.flushBytes();
-    const total = this.chunks.reduce((n, c) => n + c.length, 0);
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
+    return this.buffer.slice(this.prefix, this.length);
+  }
+
+  /**
+   * The message's bytes after the `prefix` bytes kept free, which `framing`
+   * fills in knowing the message's length: one buffer, no copy of the message.
+   */
+  finishAfter(framing: (out: Uint8Array, messageLength: number) => void): Uint8Array {
+    const out = this.buffer.subarray(0, this.length);
+    framing(out, this.length - this.prefix);
     return out;
   }
+}
+
+/** Whether every character of `value` is 7-bit ASCII (its UTF-8 is then its char codes). */
+function isAscii(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) >= 0x80) return false;
+  return true;
 }
 
 /** One decoded field: a number for varints, bytes for length-delimited fields. */
@@ -189,6 +219,8 @@ export class FieldReader {
   /** A string field, empty when absent or not UTF-8 (which is a problem). */
   string(field: number): string {
     const b = this.bytes(field);
+    const ascii = asciiText(b);
+    if (ascii !== undefined) return ascii;
     try {
       return decoder.decode(b);
     } catch {
@@ -211,6 +243,21 @@ export class FieldReader {
   has(field: number): boolean {
     return this.fields.has(field);
   }
+}
+
+/** Up to this many bytes, ASCII text is read one character at a time rather than through the decoder. */
+const shortText = 64;
+
+/** The text of short 7-bit ASCII bytes (undefined otherwise): valid UTF-8 whose characters are its bytes. */
+function asciiText(bytes: Uint8Array): string | undefined {
+  if (bytes.length > shortText) return undefined;
+  let out = "";
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x80) return undefined;
+    out += String.fromCharCode(b);
+  }
+  return out;
 }
 
 /** A decoded message, or why the bytes are not one. */

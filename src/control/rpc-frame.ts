@@ -79,11 +79,23 @@ export interface RpcResponse {
 /** The largest message accepted: gRPC's default receive limit, 4 MiB. */
 export const maxMessageBytes = 4 * 1024 * 1024;
 
+/** gRPC's message prefix: the compressed flag (1 byte) and the length (4 bytes, big-endian). */
+const prefixBytes = 5;
+
+/** Writes gRPC's prefix for a message of `length` bytes at the front of `out`: not compressed. */
+function writePrefix(out: Uint8Array, length: number): void {
+  out[0] = 0;
+  out[1] = length >>> 24;
+  out[2] = (length >>> 16) & 0xff;
+  out[3] = (length >>> 8) & 0xff;
+  out[4] = length & 0xff;
+}
+
 /** Wraps a message in gRPC's length prefix. */
 export function lengthPrefixed(message: Uint8Array): Uint8Array {
-  const out = new Uint8Array(5 + message.length);
-  new DataView(out.buffer).setUint32(1, message.length);
-  out.set(message, 5);
+  const out = new Uint8Array(prefixBytes + message.length);
+  writePrefix(out, message.length);
+  out.set(message, prefixBytes);
   return out;
 }
 
@@ -91,13 +103,13 @@ const encodeForwarded = (f: ForwardedFor) =>
   new ProtoWriter().string(1, f.commonName).string(2, f.organizationalUnit).string(3, f.organization).string(4, f.remoteAddress).finish();
 
 export const encodeRequest = (r: RpcRequest) => {
-  const writer = new ProtoWriter().uint(1, r.callId).string(2, r.method).bytes(3, r.body);
+  const writer = new ProtoWriter(prefixBytes).uint(1, r.callId).string(2, r.method).bytes(3, r.body);
   // An empty forwarded message still says "forwarded for a caller without a certificate": always written.
   if (r.forwarded !== undefined) writer.message(4, encodeForwarded(r.forwarded));
-  return lengthPrefixed(writer.finish());
+  return writer.finishAfter(writePrefix);
 };
 export const encodeResponse = (r: RpcResponse) =>
-  lengthPrefixed(new ProtoWriter().uint(1, r.callId).uint(2, r.code).string(3, r.message).bytes(4, r.body).uint(5, r.more === true).finish());
+  new ProtoWriter(prefixBytes).uint(1, r.callId).uint(2, r.code).string(3, r.message).bytes(4, r.body).uint(5, r.more === true).finishAfter(writePrefix);
 
 export const decodeRequest = (b: Uint8Array) =>
   decodeMessage(b, (r) => {
@@ -113,24 +125,30 @@ export const decodeResponse = (b: Uint8Array) =>
  * limit, is a protocol error: the connection must be dropped.
  */
 export class MessageReassembler {
+  /** The start of a message whose rest has not arrived (empty between messages). */
   private buffer = new Uint8Array(0);
 
   /** Adds bytes; returns the complete messages, or a reason to drop the connection. */
   push(bytes: Uint8Array): { ok: true; messages: Uint8Array[] } | { ok: false; reason: string } {
-    const joined = new Uint8Array(this.buffer.length + bytes.length);
-    joined.set(this.buffer);
-    joined.set(bytes, this.buffer.length);
+    let joined = bytes;
+    if (this.buffer.length > 0) {
+      joined = new Uint8Array(this.buffer.length + bytes.length);
+      joined.set(this.buffer);
+      joined.set(bytes, this.buffer.length);
+    }
     const messages: Uint8Array[] = [];
     let at = 0;
-    while (joined.length - at >= 5) {
+    while (joined.length - at >= prefixBytes) {
       if (joined[at] !== 0) return { ok: false, reason: `compressed flag ${joined[at]} (compression is not negotiated)` };
-      const length = new DataView(joined.buffer, joined.byteOffset + at + 1, 4).getUint32(0);
+      const length = ((joined[at + 1]! << 24) | (joined[at + 2]! << 16) | (joined[at + 3]! << 8) | joined[at + 4]!) >>> 0;
       if (length > maxMessageBytes) return { ok: false, reason: `message of ${length} bytes is over the ${maxMessageBytes}-byte limit` };
-      if (joined.length - at - 5 < length) break;
-      messages.push(joined.slice(at + 5, at + 5 + length));
-      at += 5 + length;
+      if (joined.length - at - prefixBytes < length) break;
+      messages.push(joined.slice(at + prefixBytes, at + prefixBytes + length));
+      at += prefixBytes + length;
     }
-    this.buffer = joined.slice(at);
+    this.buffer = at === joined.length ? empty : joined.slice(at);
     return { ok: true, messages };
   }
 }
+
+const empty = new Uint8Array(0);

@@ -234,12 +234,17 @@ export class Fabric {
    */
   addTap(tap: Tap, options: TapOptions = {}): () => void {
     const wants = new Set(options.outcomes ?? ["sent", "delivered", "dropped"]);
-    const entry: TapEntry = { tap, sent: wants.has("sent"), delivered: wants.has("delivered"), dropped: wants.has("dropped") };
-    const taps = this.wire.taps;
-    taps.push(entry);
+    const entry: TapEntry = {
+      tap,
+      sent: wants.has("sent"),
+      delivered: wants.has("delivered"),
+      dropped: wants.has("dropped"),
+      borrow: options.borrow === true,
+    };
+    // A new list each time: the wire may be showing a packet to the old one.
+    this.wire.taps = [...this.wire.taps, entry];
     return () => {
-      const at = taps.indexOf(entry);
-      if (at >= 0) taps.splice(at, 1);
+      this.wire.taps = this.wire.taps.filter((t) => t !== entry);
     };
   }
 

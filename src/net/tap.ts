@@ -35,6 +35,12 @@ export type Tap = (packet: TapPacket) => void;
 /** Which packet events a tap wants (all by default); a tap told of fewer costs less per packet. */
 export interface TapOptions {
   readonly outcomes?: readonly TapOutcome[];
+  /**
+   * The tap reads the packet's bytes during the call and keeps none of them
+   * (a digest, a counter): it is handed the wire's own bytes instead of a
+   * copy. It must not change them.
+   */
+  readonly borrow?: boolean;
 }
 
 /** A tap as the wire keeps it. */
@@ -43,4 +49,6 @@ export interface TapEntry {
   readonly sent: boolean;
   readonly delivered: boolean;
   readonly dropped: boolean;
+  /** See `TapOptions.borrow`. */
+  readonly borrow: boolean;
 }

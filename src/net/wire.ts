@@ -30,8 +30,8 @@ const NO_ADDRESS = "unknown";
 
 /** Carries packets between the hosts of one fabric. */
 export class Wire {
-  /** Taps, in the order added. */
-  readonly taps: TapEntry[] = [];
+  /** Taps, in the order added; replaced, never changed in place, so that showing a packet can read it while a tap adds or removes one. */
+  taps: readonly TapEntry[] = [];
   /** Packets hosts put on the wire (or on loopback). */
   sent = 0;
   /** Packets handed to a handler at their destination. */
@@ -100,13 +100,11 @@ export class Wire {
   private show(outcome: TapOutcome, src: string, dst: string, bytes: Uint8Array, reason?: DropReason): void {
     if (this.taps.length === 0) return;
     const at = this.sim.now;
-    for (const { tap, ...wants } of [...this.taps]) {
-      if (!wants[outcome]) continue;
-      const packet: TapPacket =
-        reason === undefined
-          ? { at, bytes: bytes.slice(), src, dst, outcome }
-          : { at, bytes: bytes.slice(), src, dst, outcome, reason };
-      tap(packet);
+    for (const entry of this.taps) {
+      if (!entry[outcome]) continue;
+      const shown = entry.borrow ? bytes : bytes.slice();
+      const packet: TapPacket = reason === undefined ? { at, bytes: shown, src, dst, outcome } : { at, bytes: shown, src, dst, outcome, reason };
+      entry.tap(packet);
     }
   }
 }
