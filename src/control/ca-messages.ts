@@ -4,7 +4,7 @@
  * the TLS key log shows the bytes a real manager and node exchange.
  */
 
-import { type Decoded, ProtoWriter, decodeMessage } from "./protobuf.js";
+import { type Decoded, ProtoWriter, decodeMessage } from "../encoding/index.js";
 
 /** api/types.proto NodeRole. */
 export const NodeRoleCode = { worker: 0, manager: 1 } as const;

@@ -21,7 +21,7 @@
 import { CALENDAR_EPOCH_UNIX_MS, type Instant } from "../sim/index.js";
 import type { CertificateMessage } from "./ca-messages.js";
 import type { EncryptionKey } from "./keymanager.js";
-import { type Decoded, FieldReader, type ProtoFields, ProtoWriter, readFields } from "./protobuf.js";
+import { type Decoded, FieldReader, type ProtoFields, ProtoWriter, readFields } from "../encoding/index.js";
 
 /** The RPC methods of the Dispatcher service used here, by their gRPC paths (api/dispatcher.proto). */
 export const DispatcherMethod = {

@@ -113,7 +113,7 @@ export {
   decodeResponse,
   maxMessageBytes,
 } from "./rpc-frame.js";
-export { ProtoWriter, FieldReader, readFields, decodeMessage, type Decoded, type ProtoFields, type ProtoValue, type ProtoResult } from "./protobuf.js";
+export { ProtoWriter, FieldReader, readFields, decodeMessage, type Decoded, type ProtoFields, type ProtoValue, type ProtoResult } from "../encoding/index.js";
 export {
   type EncryptionKey,
   type KeySubsystem,

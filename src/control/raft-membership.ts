@@ -8,7 +8,7 @@
 import { ManagerOu, authorizeOrgAndRole } from "./authorize.js";
 import { callerOf } from "./caller.js";
 import { type MessageReader, decodeWith } from "./dispatcher-messages.js";
-import { type Decoded, ProtoWriter, decodeMessage } from "./protobuf.js";
+import { type Decoded, ProtoWriter, decodeMessage } from "../encoding/index.js";
 import type { RaftMember } from "./raft-member.js";
 import type { MethodHandler } from "./rpc.js";
 import { GrpcCode } from "./rpc-frame.js";

@@ -11,7 +11,7 @@
  * follow a call. docs/fidelity.md records this.
  */
 
-import { ProtoWriter, decodeMessage } from "./protobuf.js";
+import { ProtoWriter, decodeMessage } from "../encoding/index.js";
 
 /** gRPC status codes used by swarmkit's control plane (google.golang.org/grpc/codes). */
 export const GrpcCode = {

@@ -36,7 +36,7 @@ import {
   readTimestamp,
   writeStringAlways,
 } from "./dispatcher-messages.js";
-import { type Decoded, ProtoWriter } from "./protobuf.js";
+import { type Decoded, ProtoWriter } from "../encoding/index.js";
 
 /** raft.proto StoreActionKind (UNKNOWN = 0 is invalid: swarmkit refuses to apply it). */
 export const StoreActionKind = { unknown: 0, create: 1, update: 2, remove: 3 } as const;

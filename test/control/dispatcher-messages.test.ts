@@ -26,7 +26,7 @@ import {
   unixMicrosAt,
 } from "../../src/control/dispatcher-messages.js";
 import { subsystemGossip } from "../../src/control/keymanager.js";
-import { ProtoWriter } from "../../src/control/protobuf.js";
+import { ProtoWriter } from "../../src/encoding/index.js";
 import { instant } from "../../src/sim/index.js";
 import { propertyRuns } from "../support/properties.js";
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { NodeObject } from "../../src/control/dispatcher-messages.js";
-import { ProtoWriter } from "../../src/control/protobuf.js";
+import { ProtoWriter } from "../../src/encoding/index.js";
 import {
   type ClusterObject,
   type InternalRaftRequest,

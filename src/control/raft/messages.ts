@@ -12,7 +12,7 @@
  * fields (such as 3.6's `vote = 13`), and never throw: they return a reason.
  */
 
-import { type Decoded, ProtoWriter, readFields, type ProtoFields, type ProtoValue } from "../protobuf.js";
+import { type Decoded, ProtoWriter, readFields, type ProtoFields, type ProtoValue } from "../../encoding/index.js";
 
 /** raftpb.MessageType. Append-only: the numbers are the protocol. */
 export const RaftMessageType = {

@@ -16,7 +16,12 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /** Bytes a writer starts with; it doubles when it runs out. */
-const initialCapacity = 128;
+const initialCapacity = 256;
+/** Buffers of finished writers, kept for the next ones (a typed array of this size costs more to make than to fill). */
+const spareBuffers: Uint8Array[] = [];
+/** At most this many spare buffers, each at most `spareMaxBytes`. */
+const spareMax = 16;
+const spareMaxBytes = 64 * 1024;
 
 /**
  * Builds one message, field by field, into one buffer that grows as needed:
@@ -28,8 +33,9 @@ export class ProtoWriter {
 
   /** `prefix` bytes are kept free at the front, for a framing the caller writes there (`finishAfter`). */
   constructor(private readonly prefix = 0) {
-    this.buffer = new Uint8Array(initialCapacity + prefix);
+    this.buffer = spareBuffers.pop() ?? new Uint8Array(initialCapacity);
     this.length = prefix;
+    this.room(0);
   }
 
   private room(bytes: number): Uint8Array {
@@ -103,18 +109,27 @@ export class ProtoWriter {
     return this;
   }
 
-  /** The message's bytes. */
+  /** The message's bytes. The writer is done: it must not be written to again. */
   finish(): Uint8Array {
-    return this.buffer.slice(this.prefix, this.length);
+    return this.release(this.buffer.slice(this.prefix, this.length));
   }
 
   /**
    * The message's bytes after the `prefix` bytes kept free, which `framing`
-   * fills in knowing the message's length: one buffer, no copy of the message.
+   * fills in knowing the message's length. The writer is done, as with `finish`.
    */
   finishAfter(framing: (out: Uint8Array, messageLength: number) => void): Uint8Array {
-    const out = this.buffer.subarray(0, this.length);
+    const out = this.buffer.slice(0, this.length);
     framing(out, this.length - this.prefix);
+    return this.release(out);
+  }
+
+  /** Gives the buffer back for the next writer, and returns `out`. */
+  private release(out: Uint8Array): Uint8Array {
+    const buffer = this.buffer;
+    if (buffer.length > 0 && buffer.length <= spareMaxBytes && spareBuffers.length < spareMax) spareBuffers.push(buffer);
+    this.buffer = new Uint8Array(0);
+    this.length = 0;
     return out;
   }
 }

@@ -7,7 +7,7 @@ import {
   encodeNodeCertificateStatusResponse,
   IssuanceState,
 } from "../../src/control/ca-messages.js";
-import { ProtoWriter, readFields } from "../../src/control/protobuf.js";
+import { ProtoWriter, readFields } from "../../src/encoding/index.js";
 import { MessageReassembler, decodeRequest, encodeRequest, grpcErrorText } from "../../src/control/rpc-frame.js";
 import { propertyRuns } from "../support/properties.js";
 
