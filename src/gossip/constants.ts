@@ -1,0 +1,99 @@
+/**
+ * The gossip plane's timing and sizes, as memberlist and libnetwork's
+ * networkdb set them for Docker. Each value names its unit and its source:
+ * memberlist's `DefaultLANConfig` (config.go), which networkdb takes and
+ * changes only where noted (libnetwork networkdb/cluster.go clusterInit).
+ */
+
+import { type Duration, ms, seconds } from "../sim/index.js";
+
+/** The gossip port, UDP and TCP (memberlist DefaultLANConfig BindPort; Docker's `--data-path-port` does not change it). */
+export const gossipPort = 7946;
+
+/** How often a node probes one other node (config.go ProbeInterval). */
+export const probeIntervalUs: Duration = seconds(1);
+/** How long a direct ping waits for its ack before indirect probes (config.go ProbeTimeout). */
+export const probeTimeoutUs: Duration = ms(500);
+/** How many other nodes are asked to ping a node that did not answer (config.go IndirectChecks). */
+export const indirectChecks = 3;
+/** Scales the suspicion timeout (config.go SuspicionMult): 4·max(1, log10 N) probe intervals. */
+export const suspicionMult = 4;
+/** How often queued broadcasts are gossiped (config.go GossipInterval). */
+export const gossipIntervalUs: Duration = ms(200);
+/** How many random nodes each gossip round sends to (config.go GossipNodes). */
+export const gossipNodes = 3;
+/** Scales how often a broadcast is retransmitted: 4·ceil(log10(N+1)) (config.go RetransmitMult). */
+export const retransmitMult = 4;
+/** How often a node does a full state exchange with one random node (config.go PushPullInterval). */
+export const pushPullIntervalUs: Duration = seconds(30);
+/** Above this many nodes the push/pull interval grows (util.go pushPullScaleThreshold). */
+export const pushPullScaleThreshold = 32;
+/**
+ * The largest UDP payload memberlist builds (config.go UDPBufferSize, 1400;
+ * networkdb sets the same through its PacketBufferSize, cluster.go).
+ */
+export const udpBufferBytes = 1400;
+/** How long a stream exchange may take (config.go TCPTimeout). */
+export const tcpTimeoutUs: Duration = seconds(10);
+
+/** memberlist's protocol version range and the version Docker speaks (ProtocolVersion2Compatible; networkdb/cluster.go). */
+export const protocolVersionMin = 1;
+export const protocolVersionMax = 5;
+export const protocolVersion = 2;
+/** The delegate's protocol versions: networkdb leaves config.go's DelegateProtocolMin/Max/Version at 0. */
+export const delegateVersionMin = 0;
+export const delegateVersionMax = 0;
+export const delegateVersion = 0;
+
+/** compoundHeaderOverhead (net.go): the compound message's type and count bytes. */
+export const compoundHeaderOverhead = 2;
+/** compoundOverhead (net.go): each part's 2-byte length. */
+export const compoundOverhead = 2;
+/** The version-1 envelope's overhead: version byte, 12-byte nonce, 16-byte tag (security.go encryptOverhead). */
+export const encryptOverheadV1 = 29;
+
+/**
+ * The suspicion timeout (util.go suspicionTimeout): SuspicionMult ·
+ * max(1, log10(max(1, n))) probe intervals, with the scale kept to three
+ * decimals as Go's integer durations keep it.
+ *
+ * @example
+ * ```ts
+ * suspicionTimeoutUs(10); // 4 s
+ * suspicionTimeoutUs(100); // 8 s
+ * ```
+ */
+export function suspicionTimeoutUs(nodes: number): Duration {
+  const scale = Math.max(1, Math.log10(Math.max(1, nodes)));
+  return Math.floor((suspicionMult * Math.floor(scale * 1000) * probeIntervalUs) / 1000) as Duration;
+}
+
+/**
+ * How many times a broadcast is sent before it is dropped (util.go
+ * retransmitLimit): RetransmitMult · ceil(log10(n + 1)).
+ *
+ * @example
+ * ```ts
+ * retransmitLimit(3); // 4
+ * retransmitLimit(100); // 12
+ * ```
+ */
+export function retransmitLimit(nodes: number): number {
+  return retransmitMult * Math.ceil(Math.log10(nodes + 1));
+}
+
+/**
+ * The push/pull interval for a cluster of `nodes` (util.go pushPullScale):
+ * unchanged up to 32 nodes, then one more interval per doubling.
+ *
+ * @example
+ * ```ts
+ * pushPullIntervalFor(20); // 30 s
+ * pushPullIntervalFor(100); // 90 s
+ * ```
+ */
+export function pushPullIntervalFor(nodes: number): Duration {
+  if (nodes <= pushPullScaleThreshold) return pushPullIntervalUs;
+  const multiplier = Math.ceil(Math.log2(nodes) - Math.log2(pushPullScaleThreshold)) + 1;
+  return (multiplier * pushPullIntervalUs) as Duration;
+}

@@ -1,0 +1,14 @@
+/**
+ * The gossip plane: memberlist's keyring and encryption envelope, its
+ * broadcast queue and timing, and libnetwork networkdb's messages and the
+ * overlay driver's table records.
+ */
+export * from "./constants.js";
+export { type Broadcast, BroadcastQueue } from "./broadcast-queue.js";
+export { parseIpv4Bytes, formatIpv4Bytes } from "./address-bytes.js";
+export * from "./keyring.js";
+export * from "./envelope.js";
+export * from "./key-file.js";
+/** networkdb's protobuf messages, under one name: their type names are memberlist's too (GossipMessage, MessageType). */
+export * as networkdb from "./networkdb-messages.js";
+export * from "./overlay-peer.js";
