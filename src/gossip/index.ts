@@ -9,6 +9,8 @@ export { parseIpv4Bytes, formatIpv4Bytes } from "./address-bytes.js";
 export * from "./keyring.js";
 export * from "./envelope.js";
 export * from "./key-file.js";
+export * from "./messages.js";
+export * from "./compound.js";
 /** networkdb's protobuf messages, under one name: their type names are memberlist's too (GossipMessage, MessageType). */
 export * as networkdb from "./networkdb-messages.js";
 export * from "./overlay-peer.js";

@@ -1,0 +1,206 @@
+/**
+ * LZW as Go's compress/lzw does it with `lzw.LSB` and a literal width of 8,
+ * the only setting memberlist uses (util.go compressPayload/decompressBuffer,
+ * `lzwLitWidth = 8`). Codes start 9 bits wide and grow to 12; 256 is the
+ * clear code, 257 end of data, new entries from 258.
+ *
+ * The compressor writes what Go (1.17 and later) writes for one `Write` and a
+ * `Close` (writer.go): a clear code first, then greedy longest matches; after
+ * each emitted code the next free code `hi` grows, the width grows when `hi`
+ * reaches 1<<width, and when `hi` reaches 4095 a clear code is sent and the
+ * dictionary starts over; `Close` writes the pending code, end of data, and
+ * the last partial byte. The decompressor follows reader.go, including its
+ * acceptance of streams without a leading clear code (Go before 1.17).
+ */
+
+import type { Decoded } from "./protobuf.js";
+
+const litWidth = 8;
+const clearCode = 1 << litWidth;
+const eofCode = clearCode + 1;
+const maxCode = (1 << 12) - 1;
+const maxWidth = 12;
+/** writer.go tableSize: a hash table four times the code space, linear probing. */
+const tableSize = 4 << 12;
+const tableMask = tableSize - 1;
+
+class BitWriter {
+  private out = new Uint8Array(64);
+  private length = 0;
+  private bits = 0;
+  private nBits = 0;
+  width = litWidth + 1;
+
+  write(code: number): void {
+    this.bits |= code << this.nBits;
+    this.nBits += this.width;
+    while (this.nBits >= 8) {
+      this.push(this.bits & 0xff);
+      this.bits >>>= 8;
+      this.nBits -= 8;
+    }
+  }
+
+  private push(b: number): void {
+    if (this.length === this.out.length) {
+      const grown = new Uint8Array(2 * this.out.length);
+      grown.set(this.out);
+      this.out = grown;
+    }
+    this.out[this.length++] = b;
+  }
+
+  finish(): Uint8Array {
+    if (this.nBits > 0) this.push(this.bits & 0xff);
+    return this.out.slice(0, this.length);
+  }
+}
+
+/**
+ * Compresses `data` byte for byte as Go's `lzw.NewWriter(w, lzw.LSB, 8)` followed by one `Write` and `Close`.
+ *
+ * @example
+ * ```ts
+ * lzwCompress(new Uint8Array(0)); // Uint8Array [0x00, 0x03, 0x02]: clear, end of data
+ * ```
+ */
+export function lzwCompress(data: Uint8Array): Uint8Array {
+  const w = new BitWriter();
+  // Each entry holds key<<12 | code, key = prefix code<<8 | byte; 0 is empty (writer.go invalidEntry).
+  const table = new Uint32Array(tableSize);
+  let hi = clearCode + 1;
+  let overflow = 1 << (litWidth + 1);
+  w.write(clearCode);
+  if (data.length === 0) {
+    w.write(eofCode);
+    return w.finish();
+  }
+  // writer.go incHi: the next implied code; at 4095 a clear code resets everything.
+  const incHi = (): boolean => {
+    hi++;
+    if (hi === overflow) {
+      w.width++;
+      overflow <<= 1;
+    }
+    if (hi !== maxCode) return false;
+    w.write(clearCode);
+    w.width = litWidth + 1;
+    hi = clearCode + 1;
+    overflow = clearCode << 1;
+    table.fill(0);
+    return true;
+  };
+  let code = data[0]!;
+  outer: for (let i = 1; i < data.length; i++) {
+    const literal = data[i]!;
+    const key = (code << 8) | literal;
+    let hash = ((key >>> 12) ^ key) & tableMask;
+    for (let h = hash, t = table[hash]!; t !== 0; ) {
+      if (key === t >>> 12) {
+        code = t & maxCode;
+        continue outer;
+      }
+      h = (h + 1) & tableMask;
+      t = table[h]!;
+    }
+    w.write(code);
+    code = literal;
+    if (incHi()) continue;
+    while (table[hash] !== 0) hash = (hash + 1) & tableMask;
+    table[hash] = ((key << 12) | hi) >>> 0;
+  }
+  w.write(code);
+  incHi();
+  w.write(eofCode);
+  return w.finish();
+}
+
+/**
+ * Decompresses an LSB, literal-width-8 LZW stream as Go's `lzw.NewReader`
+ * read to the end; more than `limitBytes` of output is refused, as memberlist
+ * refuses an oversized decompressed message.
+ *
+ * @example
+ * ```ts
+ * lzwDecompress(Uint8Array.of(0x00, 0xc3, 0x04, 0x04), 1024); // { ok: true, value: Uint8Array [0x61] } ("a")
+ * ```
+ */
+export function lzwDecompress(data: Uint8Array, limitBytes: number): Decoded<Uint8Array> {
+  if (!Number.isSafeInteger(limitBytes) || limitBytes < 0) throw new RangeError(`"limitBytes" expected a whole number ≥ 0, got ${limitBytes}`);
+  const suffix = new Uint8Array(1 << maxWidth);
+  const prefix = new Uint16Array(1 << maxWidth);
+  const stack = new Uint8Array(1 << maxWidth);
+  let out = new Uint8Array(Math.min(Math.max(64, 4 * data.length), limitBytes + 1));
+  let length = 0;
+  const emit = (bytes: Uint8Array, from: number): boolean => {
+    const n = bytes.length - from;
+    if (length + n > limitBytes) return false;
+    if (length + n > out.length) {
+      const grown = new Uint8Array(Math.min(Math.max(2 * out.length, length + n), limitBytes + 1));
+      grown.set(out.subarray(0, length));
+      out = grown;
+    }
+    out.set(bytes.subarray(from), length);
+    length += n;
+    return true;
+  };
+  const tooLarge: Decoded<Uint8Array> = { ok: false, reason: `decompressed message is larger than limit (${limitBytes})` };
+  let width = litWidth + 1;
+  let hi = eofCode;
+  let overflow = 1 << width;
+  let last = -1;
+  let bits = 0;
+  let nBits = 0;
+  let at = 0;
+  for (;;) {
+    while (nBits < width) {
+      if (at >= data.length) return { ok: false, reason: "lzw: unexpected EOF" };
+      bits |= data[at++]! << nBits;
+      nBits += 8;
+    }
+    const code = bits & ((1 << width) - 1);
+    bits >>>= width;
+    nBits -= width;
+    if (code === clearCode) {
+      width = litWidth + 1;
+      hi = eofCode;
+      overflow = 1 << width;
+      last = -1;
+      continue;
+    }
+    if (code === eofCode) break;
+    if (code > hi) return { ok: false, reason: "lzw: invalid code" };
+    // reader.go decode: expand `code` backwards into the stack; code == hi is the KwKwK case.
+    let i = stack.length - 1;
+    let c = code;
+    if (code === hi && last !== -1) {
+      c = last;
+      while (c >= clearCode) c = prefix[c]!;
+      stack[i--] = c;
+      c = last;
+    }
+    while (c >= clearCode) {
+      stack[i--] = suffix[c]!;
+      c = prefix[c]!;
+    }
+    stack[i] = c;
+    if (!emit(stack, i)) return tooLarge;
+    if (last !== -1) {
+      suffix[hi] = c;
+      prefix[hi] = last;
+    }
+    last = code;
+    hi++;
+    if (hi >= overflow) {
+      if (width === maxWidth) {
+        // Out of codes without a clear: stop saving entries (reader.go).
+        last = -1;
+        hi--;
+      } else {
+        width++;
+        overflow = 1 << width;
+      }
+    }
+  }
+  return { ok: true, value: out.slice(0, length) };
+}
