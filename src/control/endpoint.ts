@@ -24,6 +24,9 @@ import {
 import { type CallOptions, type CallResult, type MethodHandler, RpcClientConnection, RpcServerConnection } from "./rpc.js";
 import { GrpcCode } from "./rpc-frame.js";
 
+/** grpc-go's ErrClientConnClosing text: what calls on a connection closed by its own side fail with. */
+export const clientConnectionClosingMessage = "grpc: the client connection is closing";
+
 /** The control-plane port (swarmkit's default listen address is 0.0.0.0:2377). */
 export const controlPlanePort = 2377;
 
@@ -131,22 +134,34 @@ export function dialControlPlane(context: ControlContext, options: DialOptions, 
   });
   const rpc = new RpcClientConnection({ write: (bytes) => void session.write(bytes), close: () => session.close() });
   const queued: Array<() => void> = [];
-  session.on("secure", () => {
+  const sendQueued = () => {
     for (const send of queued.splice(0)) send();
-  });
+  };
+  let closedByUs = false;
+  session.on("secure", sendQueued);
   session.on("data", (bytes) => rpc.receive(bytes));
-  session.on("close", () => rpc.shutdown("connection closed"));
+  // However the connection ends, calls still waiting for the handshake fail rather than wait forever.
+  session.on("close", () => {
+    rpc.shutdown("connection closed");
+    sendQueued();
+  });
   session.on("failure", (f) => {
     rpc.shutdown(connectionErrorText(f, `${options.address}:${controlPlanePort}`));
-    for (const send of queued.splice(0)) send();
+    sendQueued();
   });
   return {
     call(method, body, done, options) {
       const send = () => void rpc.call(method, body, done, options);
-      if (session.state === "secure" || session.state === "failed" || session.state === "closed") send();
+      if (closedByUs || session.state === "secure" || session.state === "failed" || session.state === "closed") send();
       else queued.push(send);
     },
-    close: () => session.close(),
+    close: () => {
+      // grpc-go's ClientConn.Close: calls in flight or waiting fail with Canceled at once.
+      closedByUs = true;
+      rpc.shutdown(clientConnectionClosingMessage, GrpcCode.canceled);
+      sendQueued();
+      session.close();
+    },
     get usable() {
       return session.state !== "failed" && session.state !== "closed";
     },

@@ -16,6 +16,7 @@ import { ProtoWriter, decodeMessage } from "../encoding/index.js";
 /** gRPC status codes used by swarmkit's control plane (google.golang.org/grpc/codes). */
 export const GrpcCode = {
   ok: 0,
+  canceled: 1,
   invalidArgument: 3,
   deadlineExceeded: 4,
   notFound: 5,
@@ -28,6 +29,7 @@ export const GrpcCode = {
 
 const CODE_NAMES: ReadonlyMap<number, string> = new Map([
   [0, "OK"],
+  [1, "Canceled"],
   [3, "InvalidArgument"],
   [4, "DeadlineExceeded"],
   [5, "NotFound"],

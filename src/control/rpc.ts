@@ -141,6 +141,7 @@ export class RpcClientConnection {
   private nextCallId = 1;
   private closed = false;
   private closeReason = "connection closed";
+  private closeCode: number = GrpcCode.unavailable;
 
   constructor(private readonly channel: Channel) {}
 
@@ -151,7 +152,7 @@ export class RpcClientConnection {
    */
   call(method: string, body: Uint8Array, done: (result: CallResult) => void, options: CallOptions = {}): number {
     if (this.closed) {
-      done({ ok: false, code: GrpcCode.unavailable, message: this.closeReason });
+      done({ ok: false, code: this.closeCode, message: this.closeReason });
       return 0;
     }
     const callId = this.nextCallId++;
@@ -188,14 +189,15 @@ export class RpcClientConnection {
     }
   }
 
-  /** The connection ended: every call still waiting fails with Unavailable. */
-  shutdown(reason = "connection closed"): void {
+  /** The connection ended: every call still waiting fails with `code` (Unavailable unless told). */
+  shutdown(reason = "connection closed", code: number = GrpcCode.unavailable): void {
     if (this.closed) return;
     this.closed = true;
     this.closeReason = reason;
+    this.closeCode = code;
     const waiting = [...this.pending.values()];
     this.pending.clear();
     this.streams.clear();
-    for (const done of waiting) done({ ok: false, code: GrpcCode.unavailable, message: reason });
+    for (const done of waiting) done({ ok: false, code, message: reason });
   }
 }

@@ -92,6 +92,27 @@ describe("docker swarm init and join", () => {
     expect(w.docker("w1", `docker swarm join --token ${tokenOf(w, "worker")} m1:2377`).exitCode).toBe(0);
   });
 
+  it("a call waiting for a handshake that never comes fails when the connection is closed, not never", () => {
+    // Found by the swarm property test: a follower's forwarder closed its still-connecting connection to a
+    // crashed leader, and the agent's Session call queued on it was neither sent nor failed, so the node
+    // never opened a session again.
+    const w = world({ managers: 1, workers: 1 });
+    w.docker("m1", "docker swarm init");
+    const node = w.cluster.node("w1");
+    w.cluster.node("m1").crash();
+    const conn = dialControlPlane(node.control, { address: "10.0.0.1", trust: new TrustStore(w.cluster.node("m1").identity!.rootsPem), peerAuth: "require", serverName: "swarm-ca" }, "to-crashed");
+    const answers: unknown[] = [];
+    conn.call(CaMethod.getRootCACertificate, new Uint8Array(), (r) => answers.push(r));
+    w.sim.scheduler.run({ until: (w.sim.now + 1_000_000) as never });
+    expect(answers).toEqual([]);
+    conn.close();
+    expect(answers).toEqual([{ ok: false, code: 1, message: "grpc: the client connection is closing" }]);
+    conn.call(CaMethod.getRootCACertificate, new Uint8Array(), (r) => answers.push(r));
+    expect(answers).toHaveLength(2);
+    w.sim.scheduler.run({ until: (w.sim.now + 120_000_000) as never });
+    expect(answers).toHaveLength(2); // each call answered once
+  });
+
   it("garbage on port 2377 is dropped with a reason and the manager keeps serving", () => {
     const w = world();
     w.docker("m1", "docker swarm init");
