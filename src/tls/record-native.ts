@@ -123,8 +123,16 @@ export function protectRecordsNatively(connection: ForgeConnection, random?: For
   const readMacKey = client ? keys.server_write_MAC_key : keys.client_write_MAC_key;
   if (write.macKey !== writeMacKey || read.macKey !== readMacKey || write.cipherState === null || read.cipherState === null) return undefined;
   const draw: Draw = random !== undefined ? random.bytes : (count) => binaryToBytes(forgeRandomSlot.getBytesSync(count));
-  const sealer = new Sealer(crypto, cipherName, binaryToBytes(writeKey), binaryToBytes(writeMacKey), write, draw);
-  const opener = new Opener(crypto, cipherName, binaryToBytes(readKey), binaryToBytes(readMacKey), read, draw);
+  const direction = (key: string, macKey: string, mode: ForgeConnectionMode): Direction => ({
+    crypto,
+    cipherName,
+    key: binaryToBytes(key),
+    mac: new RecordMac(binaryToBytes(macKey), mode),
+    mode,
+    draw,
+  });
+  const sealer = new Sealer(direction(writeKey, writeMacKey, write));
+  const opener = new Opener(direction(readKey, readMacKey, read));
   const forgeOpen = read.cipherFunction;
   write.cipherFunction = (record) => sealer.sealForge(record);
   read.cipherFunction = (record, mode) => opener.openForge(record) ?? forgeOpen(record, mode);
@@ -153,6 +161,16 @@ function nativeCipherName(connection: ForgeConnection): string | undefined {
     sp.mac_length === macBytes;
   if (!aesCbcSha) return undefined;
   return sp.enc_key_length === 16 ? "aes-128-cbc" : sp.enc_key_length === 32 ? "aes-256-cbc" : undefined;
+}
+
+/** What one direction's sealer or opener works with: its cipher's name and key, its MAC, forge's state for it, the random source. */
+interface Direction {
+  readonly crypto: NodeCryptoModule;
+  readonly cipherName: string;
+  readonly key: Uint8Array;
+  readonly mac: RecordMac;
+  readonly mode: ForgeConnectionMode;
+  readonly draw: Draw;
 }
 
 /** tls.js hmac_sha1 for one direction: HMAC-SHA1 over seq_num ‖ type ‖ version ‖ length ‖ fragment. */
@@ -195,22 +213,19 @@ class RecordMac {
 class Sealer {
   private readonly cipher;
   private readonly mac: RecordMac;
+  private readonly mode: ForgeConnectionMode;
+  private readonly draw: Draw;
   /** CBC's state: the last ciphertext block written. */
   private readonly chain = new Uint8Array(blockBytes);
   /** The plaintext of a record (fragment ‖ MAC ‖ padding), reused from record to record. */
   private plain = Buffer.allocUnsafe(1024);
 
-  constructor(
-    crypto: NodeCryptoModule,
-    cipherName: string,
-    key: Uint8Array,
-    macKey: Uint8Array,
-    private readonly mode: ForgeConnectionMode,
-    private readonly draw: Draw,
-  ) {
+  constructor({ crypto, cipherName, key, mac, mode, draw }: Direction) {
     this.cipher = crypto.createCipheriv(cipherName, key, this.chain);
     this.cipher.setAutoPadding(false);
-    this.mac = new RecordMac(macKey, mode);
+    this.mac = mac;
+    this.mode = mode;
+    this.draw = draw;
   }
 
   /** The whole record: header, then `body`'s IV ‖ ciphertext. */
@@ -271,19 +286,16 @@ class Sealer {
 class Opener {
   private readonly decipher;
   private readonly mac: RecordMac;
+  private readonly mode: ForgeConnectionMode;
+  private readonly draw: Draw;
   private readonly expected = new Uint8Array(macBytes);
 
-  constructor(
-    crypto: NodeCryptoModule,
-    cipherName: string,
-    key: Uint8Array,
-    macKey: Uint8Array,
-    private readonly mode: ForgeConnectionMode,
-    private readonly draw: Draw,
-  ) {
+  constructor({ crypto, cipherName, key, mac, mode, draw }: Direction) {
     this.decipher = crypto.createDecipheriv(cipherName, key, new Uint8Array(blockBytes));
     this.decipher.setAutoPadding(false);
-    this.mac = new RecordMac(macKey, mode);
+    this.mac = mac;
+    this.mode = mode;
+    this.draw = draw;
   }
 
   open(type: number, major: number, minor: number, body: Uint8Array): Uint8Array | "refused" | "forge" {
