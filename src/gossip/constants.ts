@@ -24,6 +24,8 @@ export const gossipIntervalUs: Duration = ms(200);
 export const gossipNodes = 3;
 /** Scales how often a broadcast is retransmitted: 4·ceil(log10(N+1)) (config.go RetransmitMult). */
 export const retransmitMult = 4;
+/** How long a dead node is still gossiped to, and kept in the member list (config.go GossipToTheDeadTime). */
+export const gossipToTheDeadTimeUs: Duration = seconds(30);
 /** How often a node does a full state exchange with one random node (config.go PushPullInterval). */
 export const pushPullIntervalUs: Duration = seconds(30);
 /** Above this many nodes the push/pull interval grows (util.go pushPullScaleThreshold). */

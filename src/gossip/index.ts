@@ -14,3 +14,5 @@ export * from "./compound.js";
 /** networkdb's protobuf messages, under one name: their type names are memberlist's too (GossipMessage, MessageType). */
 export * as networkdb from "./networkdb-messages.js";
 export * from "./overlay-peer.js";
+export * from "./wire.js";
+export * from "./memberlist.js";
