@@ -17,7 +17,7 @@
  * reason naming the struct and field.
  */
 
-import { type MsgpackValue, type MsgpackWriter, decodeMsgpack } from "./msgpack.js";
+import { type MsgpackValue, MsgpackWriter, decodeMsgpack } from "./msgpack.js";
 import type { Decoded } from "./protobuf.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -45,12 +45,19 @@ export type GoStructValue<S extends GoStruct> = { [F in S[number] as F["name"]]:
 
 const unsignedMax: Readonly<Record<string, number>> = { uint8: 0xff, uint16: 0xffff, uint32: 0xffffffff };
 
-const sortedFields = new WeakMap<GoStruct, readonly GoField[]>();
-function byName(schema: GoStruct): readonly GoField[] {
+/** A field with its map key as written (raw header and name), computed once per schema. */
+interface KeyedField extends GoField {
+  readonly key: Uint8Array;
+}
+
+const sortedFields = new WeakMap<GoStruct, readonly KeyedField[]>();
+function byName(schema: GoStruct): readonly KeyedField[] {
   let sorted = sortedFields.get(schema);
   if (sorted === undefined) {
     // Go compares names bytewise; field names are ASCII, where UTF-16 order is the same.
-    sorted = [...schema].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    sorted = [...schema]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((f) => ({ ...f, key: new MsgpackWriter().string(f.name).finish() }));
     sortedFields.set(schema, sorted);
   }
   return sorted;
@@ -78,10 +85,13 @@ function zeroOf(type: GoType): GoValue<GoType> {
  */
 export function writeGoStruct<S extends GoStruct>(writer: MsgpackWriter, schema: S, value: Partial<GoStructValue<S>>): MsgpackWriter {
   const record = value as Readonly<Record<string, unknown>>;
-  const fields = byName(schema).filter((f) => !(f.omitEmpty === true && isZero(f.type, record[f.name])));
-  writer.mapHeader(fields.length);
-  for (const field of fields) {
-    writer.string(field.name);
+  const all = byName(schema);
+  let count = 0;
+  for (const f of all) if (!(f.omitEmpty === true && isZero(f.type, record[f.name]))) count++;
+  writer.mapHeader(count);
+  for (const field of all) {
+    if (field.omitEmpty === true && isZero(field.type, record[field.name])) continue;
+    writer.verbatim(field.key);
     writeField(writer, field, record[field.name]);
   }
   return writer;
@@ -162,9 +172,8 @@ export function goStructFrom<S extends GoStruct>(decoded: MsgpackValue, schema: 
   if (isTagged(decoded, "map")) {
     for (const [key, raw] of decoded.entries) {
       if (!(key instanceof Uint8Array)) return { ok: false, reason: `${structName}: a map key is ${describe(key)}, not a string` };
-      // A key that is not UTF-8 cannot name a field: skipped, as any unknown key.
-      const name = textOf(key);
-      const field = typeof name === "string" ? schema.find((f) => f.name === name) : undefined;
+      // Keys are matched on their bytes: one that names no field (UTF-8 or not) is skipped, as any unknown key.
+      const field = fieldNamed(schema, key);
       if (field === undefined) continue;
       const problem = assign(field, raw);
       if (problem !== undefined) return { ok: false, reason: problem };
@@ -192,7 +201,41 @@ function describe(v: MsgpackValue): string {
   return typeof v === "bigint" ? "number" : typeof v;
 }
 
+/** The field of `schema` whose name is the bytes `key`. */
+function fieldNamed(schema: GoStruct, key: Uint8Array): GoField | undefined {
+  const fields = byName(schema);
+  for (const field of fields) {
+    // field.key is the name's raw header (one byte for names under 32) and then its bytes.
+    const name = field.key;
+    const skip = name.length - key.length;
+    if (skip !== 1 && skip !== 3) continue;
+    let same = true;
+    for (let i = 0; i < key.length; i++) {
+      if (name[skip + i] !== key[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return field;
+  }
+  return undefined;
+}
+
 function textOf(bytes: Uint8Array): string | { reason: string } {
+  // Most strings on the wire (node names) are short ASCII: no decoder needed.
+  if (bytes.length <= 64) {
+    let text = "";
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i]!;
+      if (b >= 0x80) return textOfUtf8(bytes);
+      text += String.fromCharCode(b);
+    }
+    return text;
+  }
+  return textOfUtf8(bytes);
+}
+
+function textOfUtf8(bytes: Uint8Array): string | { reason: string } {
   try {
     return utf8.decode(bytes);
   } catch {

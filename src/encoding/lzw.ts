@@ -25,11 +25,15 @@ const tableSize = 4 << 12;
 const tableMask = tableSize - 1;
 
 class BitWriter {
-  private out = new Uint8Array(64);
+  private out: Uint8Array;
   private length = 0;
   private bits = 0;
   private nBits = 0;
   width = litWidth + 1;
+
+  constructor(expected: number) {
+    this.out = new Uint8Array(Math.max(64, expected));
+  }
 
   write(code: number): void {
     this.bits |= code << this.nBits;
@@ -52,8 +56,26 @@ class BitWriter {
 
   finish(): Uint8Array {
     if (this.nBits > 0) this.push(this.bits & 0xff);
-    return this.out.slice(0, this.length);
+    return this.out.subarray(0, this.length);
   }
+}
+
+/**
+ * The compressor's hash table, shared by every call (they never overlap):
+ * an entry counts only while its stamp is the current generation, so
+ * starting over is a counter increment instead of clearing 64 KiB.
+ */
+const sharedTable = new Uint32Array(tableSize);
+const sharedStamps = new Uint32Array(tableSize);
+let generation = 0;
+
+function nextGeneration(): number {
+  generation = (generation + 1) >>> 0;
+  if (generation === 0) {
+    sharedStamps.fill(0);
+    generation = 1;
+  }
+  return generation;
 }
 
 /**
@@ -65,9 +87,12 @@ class BitWriter {
  * ```
  */
 export function lzwCompress(data: Uint8Array): Uint8Array {
-  const w = new BitWriter();
-  // Each entry holds key<<12 | code, key = prefix code<<8 | byte; 0 is empty (writer.go invalidEntry).
-  const table = new Uint32Array(tableSize);
+  // Codes of 9 to 12 bits for runs of one byte or more: the output is rarely longer than the input plus a few bytes.
+  const w = new BitWriter(data.length + (data.length >>> 1) + 8);
+  // Each entry holds key<<12 | code, key = prefix code<<8 | byte (writer.go's table, linear probing).
+  const table = sharedTable;
+  const stamps = sharedStamps;
+  let gen = nextGeneration();
   let hi = clearCode + 1;
   let overflow = 1 << (litWidth + 1);
   w.write(clearCode);
@@ -87,7 +112,7 @@ export function lzwCompress(data: Uint8Array): Uint8Array {
     w.width = litWidth + 1;
     hi = clearCode + 1;
     overflow = clearCode << 1;
-    table.fill(0);
+    gen = nextGeneration();
     return true;
   };
   let code = data[0]!;
@@ -95,25 +120,30 @@ export function lzwCompress(data: Uint8Array): Uint8Array {
     const literal = data[i]!;
     const key = (code << 8) | literal;
     let hash = ((key >>> 12) ^ key) & tableMask;
-    for (let h = hash, t = table[hash]!; t !== 0; ) {
+    for (let h = hash; stamps[h] === gen; h = (h + 1) & tableMask) {
+      const t = table[h]!;
       if (key === t >>> 12) {
         code = t & maxCode;
         continue outer;
       }
-      h = (h + 1) & tableMask;
-      t = table[h]!;
     }
     w.write(code);
     code = literal;
     if (incHi()) continue;
-    while (table[hash] !== 0) hash = (hash + 1) & tableMask;
+    while (stamps[hash] === gen) hash = (hash + 1) & tableMask;
     table[hash] = ((key << 12) | hi) >>> 0;
+    stamps[hash] = gen;
   }
   w.write(code);
   incHi();
   w.write(eofCode);
   return w.finish();
 }
+
+/** The decompressor's tables, shared by every call (they never overlap; every entry read is written first). */
+const decodeSuffix = new Uint8Array(1 << maxWidth);
+const decodePrefix = new Uint16Array(1 << maxWidth);
+const decodeStack = new Uint8Array(1 << maxWidth);
 
 /**
  * Decompresses an LSB, literal-width-8 LZW stream as Go's `lzw.NewReader`
@@ -127,23 +157,11 @@ export function lzwCompress(data: Uint8Array): Uint8Array {
  */
 export function lzwDecompress(data: Uint8Array, limitBytes: number): Decoded<Uint8Array> {
   if (!Number.isSafeInteger(limitBytes) || limitBytes < 0) throw new RangeError(`"limitBytes" expected a whole number ≥ 0, got ${limitBytes}`);
-  const suffix = new Uint8Array(1 << maxWidth);
-  const prefix = new Uint16Array(1 << maxWidth);
-  const stack = new Uint8Array(1 << maxWidth);
+  const suffix = decodeSuffix;
+  const prefix = decodePrefix;
+  const stack = decodeStack;
   let out = new Uint8Array(Math.min(Math.max(64, 4 * data.length), limitBytes + 1));
   let length = 0;
-  const emit = (bytes: Uint8Array, from: number): boolean => {
-    const n = bytes.length - from;
-    if (length + n > limitBytes) return false;
-    if (length + n > out.length) {
-      const grown = new Uint8Array(Math.min(Math.max(2 * out.length, length + n), limitBytes + 1));
-      grown.set(out.subarray(0, length));
-      out = grown;
-    }
-    out.set(bytes.subarray(from), length);
-    length += n;
-    return true;
-  };
   const tooLarge: Decoded<Uint8Array> = { ok: false, reason: `decompressed message is larger than limit (${limitBytes})` };
   let width = litWidth + 1;
   let hi = eofCode;
@@ -184,7 +202,14 @@ export function lzwDecompress(data: Uint8Array, limitBytes: number): Decoded<Uin
       c = prefix[c]!;
     }
     stack[i] = c;
-    if (!emit(stack, i)) return tooLarge;
+    const n = stack.length - i;
+    if (length + n > limitBytes) return tooLarge;
+    if (length + n > out.length) {
+      const grown = new Uint8Array(Math.min(Math.max(2 * out.length, length + n), limitBytes + 1));
+      grown.set(out.subarray(0, length));
+      out = grown;
+    }
+    for (let k = i; k < stack.length; k++) out[length++] = stack[k]!;
     if (last !== -1) {
       suffix[hi] = c;
       prefix[hi] = last;
@@ -202,5 +227,5 @@ export function lzwDecompress(data: Uint8Array, limitBytes: number): Decoded<Uin
       }
     }
   }
-  return { ok: true, value: out.slice(0, length) };
+  return { ok: true, value: out.subarray(0, length) };
 }

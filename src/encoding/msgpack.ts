@@ -36,6 +36,10 @@ export const legacyGoMsgpack: GoMsgpackFlavor = { positiveIntUnsigned: true };
 
 const encoder = new TextEncoder();
 
+/** A finished writer's buffer, for the next writer; buffers larger than the limit are let go. */
+let spare: { readonly buffer: Uint8Array; readonly view: DataView } | undefined;
+const spareLimitBytes = 64 * 1024;
+
 /** Nesting deeper than this is refused (a simulator limit; memberlist's messages are two levels deep). */
 export const msgpackMaxDepth = 512;
 
@@ -48,11 +52,17 @@ export const msgpackMaxDepth = 512;
  * ```
  */
 export class MsgpackWriter {
-  private buffer = new Uint8Array(128);
-  private view = new DataView(this.buffer.buffer);
+  private buffer: Uint8Array;
+  private view: DataView;
   private length = 0;
 
-  constructor(private readonly flavor: GoMsgpackFlavor = goMsgpackV2) {}
+  constructor(private readonly flavor: GoMsgpackFlavor = goMsgpackV2) {
+    // Writers run one after another: the last one's buffer is reused instead of allocating anew.
+    const taken = spare;
+    spare = undefined;
+    this.buffer = taken?.buffer ?? new Uint8Array(256);
+    this.view = taken?.view ?? new DataView(this.buffer.buffer);
+  }
 
   private room(bytes: number): void {
     if (this.length + bytes <= this.buffer.length) return;
@@ -140,6 +150,21 @@ export class MsgpackWriter {
 
   /** A Go string: its UTF-8 bytes as raw. */
   string(value: string): this {
+    const n = value.length;
+    if (n < 32) {
+      // Short ASCII (field and node names): written straight in, no encoder.
+      let ascii = true;
+      for (let i = 0; i < n; i++) if (value.charCodeAt(i) >= 0x80) ascii = false;
+      if (ascii) {
+        this.room(1 + n);
+        const buffer = this.buffer;
+        let at = this.length;
+        buffer[at++] = 0xa0 | n;
+        for (let i = 0; i < n; i++) buffer[at++] = value.charCodeAt(i);
+        this.length = at;
+        return this;
+      }
+    }
     return this.raw(encoder.encode(value));
   }
 
@@ -167,9 +192,14 @@ export class MsgpackWriter {
     return this;
   }
 
-  /** The bytes written so far (a copy). */
+  /** The bytes written so far (a copy); the writer's buffer goes back for the next writer, so write nothing after. */
   finish(): Uint8Array {
-    return this.buffer.slice(0, this.length);
+    const out = this.buffer.slice(0, this.length);
+    if (this.buffer.length <= spareLimitBytes) spare = { buffer: this.buffer, view: this.view };
+    this.buffer = new Uint8Array(0);
+    this.view = new DataView(this.buffer.buffer);
+    this.length = 0;
+    return out;
   }
 }
 
@@ -252,8 +282,9 @@ const extSizes: Readonly<Record<number, number>> = { 0xd4: 1, 0xd5: 2, 0xd6: 4, 
 function readValue(r: Reader, depth: number): Step {
   if (depth > msgpackMaxDepth) return { ok: false, reason: `nested deeper than ${msgpackMaxDepth}` };
   const start = r.at;
-  const tag = r.take(1)?.[0];
-  if (tag === undefined) return { ok: false, reason: "truncated: a value was expected" };
+  if (start >= r.bytes.length) return { ok: false, reason: "truncated: a value was expected" };
+  const tag = r.bytes[start]!;
+  r.at = start + 1;
   const truncated = (what: string): Step => ({ ok: false, reason: `truncated ${what} at offset ${start}` });
   if (tag <= 0x7f) return { ok: true, value: tag };
   if (tag >= 0xe0) return { ok: true, value: tag - 0x100 };

@@ -268,13 +268,20 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
     return this.rng.int(0, interval - 1) as Duration;
   }
 
-  private tickAfter(delay: Duration, kind: string, run: () => void): void {
+  private tickAfter(delay: Duration, kind: string, run: () => void): EventHandle {
     const handle = this.sim.scheduler.after(delay, kind, () => {
       const at = this.timers.indexOf(handle);
       if (at >= 0) this.timers.splice(at, 1);
       if (this.running) run();
     });
     this.timers.push(handle);
+    return handle;
+  }
+
+  private cancelTimer(handle: EventHandle): void {
+    this.sim.scheduler.cancel(handle);
+    const at = this.timers.indexOf(handle);
+    if (at >= 0) this.timers.splice(at, 1);
   }
 
   private probeTick(): void {
@@ -368,26 +375,23 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
     this.probing = true;
     const seqNo = this.nextSeqNo();
     const started = this.sim.now;
-    let acked = false;
     let fallbackAcked = false;
-    const finish = () => {
+    let indirect: EventHandle | undefined;
+    // Nobody answered by the end of the interval: the fallback's answer counts, else suspect it (state.go probeNode's end).
+    const timedOut = () => {
       this.probing = false;
-      if (acked || fallbackAcked || !this.running) return;
-      // Nobody reached it: suspect it (state.go probeNode's end).
+      if (fallbackAcked || !this.running) return;
       const current = this.nodeMap.get(node.name);
       if (current !== undefined) this.suspectNode({ Incarnation: current.incarnation, Node: node.name, From: this.name });
     };
-    this.setAckHandler(
-      seqNo,
-      () => {
-        acked = true;
-      },
-      probeIntervalUs,
-      finish,
-    );
+    // An ack, direct or relayed, ends the probe at once.
+    const acked = () => {
+      this.probing = false;
+      if (indirect !== undefined) this.cancelTimer(indirect);
+    };
+    this.setAckHandler(seqNo, acked, probeIntervalUs, timedOut);
     this.sendMessages(node.address, [encodeGossipMessage({ type: MessageType.ping, SeqNo: seqNo, Node: node.name })]);
-    this.tickAfter(probeTimeoutUs, "gossip.probe-timeout", () => {
-      if (acked) return;
+    indirect = this.tickAfter(probeTimeoutUs, "gossip.probe-timeout", () => {
       for (const peer of this.randomMembers(indirectChecks, [this.name, node.name])) {
         this.sendMessages(peer.address, [
           encodeGossipMessage({ type: MessageType.indirectPing, SeqNo: seqNo, Target: parseIpv4Bytes(node.address), Port: node.port, Node: node.name }),
@@ -402,6 +406,7 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
     });
   }
 
+  /** Waits `timeout` for the ack numbered `seqNo` (net.go setAckHandler): `onAck` if it comes, `onTimeout` if not. */
   private setAckHandler(seqNo: number, onAck: () => void, timeout: Duration, onTimeout?: () => void): void {
     const timer = this.sim.scheduler.after(timeout, "gossip.ack-timeout", () => {
       this.ackHandlers.delete(seqNo);
@@ -409,8 +414,8 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
     });
     this.ackHandlers.set(seqNo, {
       onAck: () => {
+        this.sim.scheduler.cancel(timer);
         onAck();
-        if (onTimeout === undefined) this.sim.scheduler.cancel(timer);
       },
       timer,
     });

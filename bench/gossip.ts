@@ -1,0 +1,93 @@
+/**
+ * `npm run bench -- gossip [NODES] [DURATION] [node|noble]`: how fast the gossip plane runs.
+ * NODES nodes (100 by default) on one underlay, each running memberlist over
+ * the encrypted wire, all joined through the first; then DURATION (1 h by
+ * default) of simulated time: probes every second, indirect probes, gossip of
+ * queued broadcasts, push/pull every 30 s (90 s at 100 nodes), every packet
+ * a real version-1 AES-GCM frame.
+ *
+ * Runs the same world twice, with node:crypto's AES-GCM and with noble's,
+ * and reports simulated seconds per wall second of each (the issue's target:
+ * at least 300× real time with node:crypto), packets and drops.
+ */
+
+import { cpus } from "node:os";
+import { performance } from "node:perf_hooks";
+import { createAead, type AeadBackend } from "../src/crypto/index.js";
+import { GossipWire, Memberlist } from "../src/gossip/index.js";
+import { Fabric, attachWireDigest } from "../src/net/index.js";
+import { Simulation, formatDuration, hours, instant, parseDuration, seconds } from "../src/sim/index.js";
+
+const SEED = 1;
+
+interface Outcome {
+  readonly wall: number;
+  readonly simulated: number;
+  readonly packets: number;
+  readonly bytes: number;
+  readonly events: number;
+  readonly dropped: number;
+  readonly alive: number;
+}
+
+function runWorld(nodes: number, span: number, backend: AeadBackend): Outcome {
+  const sim = new Simulation({ seed: SEED });
+  const fabric = new Fabric(sim);
+  const wireDigest = attachWireDigest(fabric);
+  const aead = createAead(backend);
+  const key = sim.rng.fork("keys").bytes(16);
+  const lists: Memberlist[] = [];
+  const wires: GossipWire[] = [];
+  for (let i = 0; i < nodes; i++) {
+    const host = fabric.addHost(`node-${i + 1}`);
+    const rng = sim.rng.fork("gossip").fork(host.name);
+    const wire = new GossipWire({ sim, node: host.name, keys: () => [key], crypto: { aead, nonces: rng.fork("nonces") } });
+    const name = [...rng.fork("name").bytes(6)].map((b) => b.toString(16).padStart(2, "0")).join("");
+    lists.push(new Memberlist({ sim, host, name, rng: rng.fork("memberlist"), wire }));
+    wires.push(wire);
+  }
+  for (const list of lists) list.start();
+  for (const list of lists.slice(1)) list.join([fabric.host("node-1").ip]);
+  // Let the joins settle before measuring.
+  sim.scheduler.run({ until: instant(seconds(60)) });
+  const from = { now: sim.now, events: sim.scheduler.executed, packets: wireDigest.packets, bytes: wireDigest.bytes };
+  const start = performance.now();
+  sim.scheduler.run({ until: instant(sim.now + span) });
+  const wall = (performance.now() - start) / 1000;
+  let dropped = 0;
+  for (const w of wires) for (const n of Object.values(w.counters.dropped)) dropped += n;
+  const alive = lists[0]!.members().filter((m) => m.state === "alive").length;
+  return {
+    wall,
+    simulated: (sim.now - from.now) / 1e6,
+    packets: wireDigest.packets - from.packets,
+    bytes: wireDigest.bytes - from.bytes,
+    events: sim.scheduler.executed - from.events,
+    dropped,
+    alive,
+  };
+}
+
+function main(argv: readonly string[]): void {
+  const nodes = argv[0] === undefined ? 100 : Number(argv[0]);
+  if (!Number.isInteger(nodes) || nodes < 2) throw new RangeError(`gossip bench: expected a node count of at least 2, got "${argv[0]}"`);
+  const span = argv[1] === undefined ? hours(1) : parseDuration(argv[1]);
+  console.log(`swarmsim gossip-plane benchmark: ${nodes} nodes, ${formatDuration(span)} simulated after a 60 s join`);
+  console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}; seed ${SEED}, 1 ms links`);
+  const results: Array<[AeadBackend, Outcome]> = [];
+  const backends: AeadBackend[] = argv[2] === undefined ? ["node", "noble"] : [argv[2] as AeadBackend];
+  for (const backend of backends) {
+    const r = runWorld(nodes, span, backend);
+    results.push([backend, r]);
+    const ratio = r.simulated / r.wall;
+    console.log(
+      `${backend.padEnd(6)} ${formatDuration(span)} simulated in ${r.wall.toFixed(2)} s wall = ${ratio.toFixed(0)}× real time${backend === "node" ? " (target ≥ 300×)" : ""}; ` +
+        `${r.events} events, ${r.packets} packets (${(r.packets / r.simulated).toFixed(1)}/s), ${r.bytes} bytes, ${r.dropped} dropped, ${r.alive}/${nodes} alive at node-1`,
+    );
+  }
+  const node = results.find(([b]) => b === "node")?.[1];
+  const noble = results.find(([b]) => b === "noble")?.[1];
+  if (node !== undefined && noble !== undefined) console.log(`noble / node:crypto wall time: ${(noble.wall / node.wall).toFixed(2)}×`);
+}
+
+main(process.argv.slice(2));
