@@ -37,3 +37,34 @@ describe("memberlist", () => {
     expect(Math.max(...deaths.map((r) => r.t)) - crashedAt).toBeLessThanOrEqual(bound);
   });
 });
+
+describe("memberlist under faults", () => {
+  it("a suspected node that hears of it refutes with a higher incarnation and stays alive", () => {
+    const w = gossipWorld(5);
+    w.startAll();
+    w.run(seconds(10));
+    const victim = w.peers[2]!;
+    // Cut it off for less than the suspicion timeout: suspected, then heard again before it is declared dead.
+    w.fabric.isolate(victim.host.name);
+    w.run(seconds(3));
+    w.fabric.heal();
+    w.run(seconds(20));
+    const records = w.trace.records.filter((r) => r.kind === "gossip.member" && r.member === victim.list.name);
+    expect(records.some((r) => r.state === "suspect")).toBe(true);
+    for (const p of w.peers) expect(w.view(p)[victim.list.name]).toBe("alive");
+    expect(victim.list.localMember!.incarnation).toBeGreaterThan(1);
+  });
+
+  it("the same seed gives the same trace", () => {
+    const once = () => {
+      const w = gossipWorld(5, { seed: 9 });
+      w.startAll();
+      w.run(seconds(30));
+      w.peers[4]!.list.stop();
+      w.peers[4]!.host.down();
+      w.run(seconds(30));
+      return JSON.stringify(w.trace.records);
+    };
+    expect(once()).toBe(once());
+  });
+});
