@@ -20,6 +20,8 @@ export interface Broadcast {
   readonly message: Uint8Array;
   /** What it is about: a newer broadcast with the same name replaces it. */
   readonly name?: string;
+  /** Called once the broadcast leaves the queue: sent its last time, replaced, or dropped by a reset (queue.go Broadcast.Finished). */
+  readonly finished?: () => void;
 }
 
 interface Queued {
@@ -50,7 +52,13 @@ export class BroadcastQueue {
 
   /** Queues a broadcast, replacing a queued one of the same name. */
   queue(broadcast: Broadcast): void {
-    if (broadcast.name !== undefined) this.items = this.items.filter((q) => q.broadcast.name !== broadcast.name);
+    if (broadcast.name !== undefined) {
+      const replaced = this.items.filter((q) => q.broadcast.name === broadcast.name);
+      if (replaced.length > 0) {
+        this.items = this.items.filter((q) => q.broadcast.name !== broadcast.name);
+        for (const q of replaced) q.broadcast.finished?.();
+      }
+    }
     this.items.push({ broadcast, transmits: 0, id: this.nextId++ });
     this.sort();
   }
@@ -65,6 +73,7 @@ export class BroadcastQueue {
     const out: Uint8Array[] = [];
     let used = 0;
     const kept: Queued[] = [];
+    const done: Broadcast[] = [];
     for (const item of this.items) {
       const cost = overhead + item.broadcast.message.length;
       if (limit - used - overhead <= 0 || used + cost > limit) {
@@ -75,15 +84,19 @@ export class BroadcastQueue {
       out.push(item.broadcast.message);
       item.transmits++;
       if (item.transmits < transmitLimit) kept.push(item);
+      else done.push(item.broadcast);
     }
     this.items = kept;
     this.sort();
+    for (const broadcast of done) broadcast.finished?.();
     return out;
   }
 
   /** Drops every queued broadcast. */
   reset(): void {
+    const dropped = this.items;
     this.items = [];
+    for (const q of dropped) q.broadcast.finished?.();
   }
 
   private sort(): void {

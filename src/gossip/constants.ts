@@ -2,10 +2,11 @@
  * The gossip plane's timing and sizes, as memberlist and libnetwork's
  * networkdb set them for Docker. Each value names its unit and its source:
  * memberlist's `DefaultLANConfig` (config.go), which networkdb takes and
- * changes only where noted (libnetwork networkdb/cluster.go clusterInit).
+ * changes only where noted (libnetwork networkdb/cluster.go clusterInit),
+ * and networkdb's own timers and limits (cluster.go, networkdb.go, broadcast.go).
  */
 
-import { type Duration, ms, seconds } from "../sim/index.js";
+import { type Duration, hours, minutes, ms, seconds } from "../sim/index.js";
 
 /** The gossip port, UDP and TCP (memberlist DefaultLANConfig BindPort; Docker's `--data-path-port` does not change it). */
 export const gossipPort = 7946;
@@ -99,3 +100,49 @@ export function pushPullIntervalFor(nodes: number): Duration {
   const multiplier = Math.ceil(Math.log2(nodes) - Math.log2(pushPullScaleThreshold)) + 1;
   return (multiplier * pushPullIntervalUs) as Duration;
 }
+
+// --- libnetwork networkdb (cluster.go, networkdb.go, broadcast.go) ---
+
+/**
+ * How long a deleted table entry lingers, marked deleting, before the reaper
+ * removes it: long enough for every node of the network to hear of the delete
+ * and not take an older create for new (networkdb.go DefaultConfig
+ * reapEntryInterval; cluster.go reapInterval).
+ */
+export const reapEntryIntervalUs: Duration = minutes(30);
+/** How often the reaper counts down and removes deleted entries and left networks (cluster.go reapPeriod). */
+export const reapPeriodUs: Duration = seconds(5);
+/**
+ * How long a left network lingers: five reaper rounds longer than its
+ * entries, because the entries' reaper walks only networks still listed
+ * (networkdb.go New: reapNetworkInterval = reapEntryInterval + 5·reapPeriod).
+ */
+export const reapNetworkIntervalUs: Duration = (reapEntryIntervalUs + 5 * reapPeriodUs) as Duration;
+/** How often a failed node is retried, and a failed cluster join (cluster.go retryInterval). */
+export const retryIntervalUs: Duration = seconds(1);
+/** How long a failed or left node is remembered, and retried while failed (cluster.go nodeReapInterval). */
+export const nodeReapIntervalUs: Duration = hours(24);
+/** How often remembered nodes count down to being forgotten (cluster.go nodeReapPeriod). */
+export const nodeReapPeriodUs: Duration = hours(2);
+/** How long an unsolicited bulk sync waits for the peer's answer before giving up on it (cluster.go bulkSyncNode). */
+export const bulkSyncTimeoutUs: Duration = seconds(30);
+/** How often each joined network is bulk synced with a random peer: memberlist's PushPullInterval, unscaled (cluster.go clusterInit). */
+export const bulkSyncIntervalUs: Duration = pushPullIntervalUs;
+/** How long a node leaving the cluster waits for its leave event to be gossiped (broadcast.go broadcastTimeout). */
+export const nodeEventBroadcastTimeoutUs: Duration = seconds(5);
+/**
+ * Above this many queued table events, events learned by bulk sync are not
+ * queued again: "considering a cluster with > 20 nodes and a drain speed of
+ * 100 msg/s the following is roughly 1 minute" (cluster.go maxQueueLenBroadcastOnSync).
+ */
+export const maxQueueLenBroadcastOnSync = 500;
+/** How many peers of a network each table gossip round sends to (cluster.go gossip: mRandomNodes(3, ...)). */
+export const tableGossipNodes = 3;
+/** How many random peers a periodic bulk sync picks: the second is tried if the first fails (cluster.go bulkSync). */
+export const bulkSyncCandidates = 2;
+/**
+ * The deepest nesting of networkdb compound messages read: a bulk sync holds
+ * a compound of table events (depth 2). Go recurses without a limit; a limit
+ * keeps hostile nesting from exhausting the stack.
+ */
+export const maxCompoundDepth = 4;

@@ -1,7 +1,7 @@
 /**
  * The gossip plane: memberlist's keyring and encryption envelope, its
- * broadcast queue and timing, and libnetwork networkdb's messages and the
- * overlay driver's table records.
+ * broadcast queue and timing, its SWIM membership, libnetwork networkdb's
+ * messages and the networkdb node on top, and the overlay driver's table records.
  */
 export * from "./constants.js";
 export { type Broadcast, BroadcastQueue } from "./broadcast-queue.js";
@@ -16,3 +16,7 @@ export * as networkdb from "./networkdb-messages.js";
 export * from "./overlay-peer.js";
 export * from "./wire.js";
 export * from "./memberlist.js";
+export { LamportClock } from "./networkdb-clock.js";
+export type { TableEntry } from "./networkdb-store.js";
+export type { NodeState } from "./networkdb-nodes.js";
+export * from "./networkdb.js";

@@ -124,6 +124,9 @@ declare module "../sim/trace.js" {
   }
 }
 
+/** The type byte that frames each of the delegate's broadcasts (broadcast.go userMsgOverhead). */
+const userMsgOverhead = 1;
+
 type AckHandler = { readonly onAck: () => void; readonly timer: EventHandle };
 
 /**
@@ -250,10 +253,20 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
     this.sendPacket(to.address, [encodeGossipMessage({ type: MessageType.user, Payload: payload })], to.vsn[1]! >= 5);
   }
 
-  /** memberlist.go SendToTCP (net.go sendUserMsg): one user message over a fresh stream, with its length header. */
-  sendToTcp(to: Member, payload: Uint8Array): void {
+  /**
+   * memberlist.go SendToTCP (net.go sendUserMsg): one user message over a
+   * fresh stream, with its length header. `failed` hears why, when the stream
+   * could not be opened or was reset before the message went (SendToTCP's error).
+   */
+  sendToTcp(to: Member, payload: Uint8Array, failed?: (reason: string) => void): void {
     if (!this.running) return;
-    this.exchange(to.address, encodeGossipMessage({ type: MessageType.user, Payload: payload }, { via: "stream" }), (this.sim.now + tcpTimeoutUs) as Instant);
+    this.exchange(
+      to.address,
+      encodeGossipMessage({ type: MessageType.user, Payload: payload }, { via: "stream" }),
+      (this.sim.now + tcpTimeoutUs) as Instant,
+      undefined,
+      failed,
+    );
   }
 
   /** Queues a broadcast of the delegate's on memberlist's own queue (used for nothing else here). */
@@ -331,13 +344,20 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
     this.tickAfter(next as Duration, "gossip.gossip", () => this.gossipTick());
   }
 
-  /** memberlist's own broadcasts first, then the delegate's in the room left (memberlist.go getBroadcasts). */
+  /**
+   * memberlist's own broadcasts first, then the delegate's in the room left,
+   * each framed as a user message: its type byte counts as overhead
+   * (broadcast.go getBroadcasts, userMsgOverhead).
+   */
   private getBroadcasts(overhead: number, limit: number): Uint8Array[] {
     const own = this.broadcasts.take(overhead, limit);
     if (this.delegate === undefined) return own;
     let used = 0;
     for (const m of own) used += overhead + m.length;
-    return [...own, ...this.delegate.getBroadcasts(overhead, limit - used)];
+    const available = limit - used;
+    if (available <= overhead + userMsgOverhead) return own;
+    const user = this.delegate.getBroadcasts(overhead + userMsgOverhead, available);
+    return [...own, ...user.map((payload) => encodeGossipMessage({ type: MessageType.user, Payload: payload }))];
   }
 
   // --- failure detection ---

@@ -47,4 +47,21 @@ describe("the broadcast queue (queue.go TransmitLimitedQueue)", () => {
     queue.queue({ message: bytes(5, 3), name: "node-a" });
     expect(queue.take(2, 1000).map((m) => m[0]).sort()).toEqual([2, 3]);
   });
+
+  it("tells a broadcast it is finished once sent its last time, replaced, or reset", () => {
+    const finished: string[] = [];
+    const queue = new BroadcastQueue(() => 3); // limit 4
+    queue.queue({ message: bytes(5, 1), finished: () => finished.push("first") });
+    queue.queue({ message: bytes(5, 2), name: "a", finished: () => finished.push("replaced") });
+    queue.queue({ message: bytes(5, 3), name: "a", finished: () => finished.push("second") });
+    expect(finished).toEqual(["replaced"]);
+    for (let i = 0; i < 3; i++) queue.take(2, 1000);
+    expect(finished).toEqual(["replaced"]);
+    queue.take(2, 1000);
+    expect(finished).toEqual(["replaced", "second", "first"]);
+    const other = new BroadcastQueue(() => 3);
+    other.queue({ message: bytes(5), finished: () => finished.push("reset") });
+    other.reset();
+    expect(finished.at(-1)).toBe("reset");
+  });
 });
