@@ -14,9 +14,9 @@ describe("golden trace", () => {
     expect(report.seed).toBe(42);
     expect({ events: report.events, records: report.traceRecords, fingerprint: report.fingerprint }).toMatchInlineSnapshot(`
       {
-        "events": 322,
-        "fingerprint": "ef0ed81f7bddbfd86259979e2cb26cefbf79adab9f418328a25c6e0fa180d0d3",
-        "records": 62,
+        "events": 1169,
+        "fingerprint": "b6f4b55f6279d413e5a756992230b7aa7502bee804033a40fe846f29a492c84c",
+        "records": 80,
       }
     `);
   });

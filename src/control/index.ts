@@ -133,6 +133,7 @@ export {
 } from "./keymanager.js";
 export {
   type PrimaryKeyResult,
+  type PrimaryChoice,
   type KeyringOp,
   type KeyChange,
   type GossipKeyring,

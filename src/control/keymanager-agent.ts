@@ -21,7 +21,7 @@ export type PrimaryKeyResult = { readonly ok: true; readonly key: EncryptionKey 
  * is the newer; with fewer than two there is none, and libnetwork gives up the
  * key change with this error (older versions indexed `keys[1]` unchecked).
  */
-export function primaryKey(keys: readonly EncryptionKey[], subsystem: KeySubsystem): PrimaryKeyResult {
+export function primaryKey(keys: readonly EncryptionKey[], subsystem: KeySubsystem, choice: PrimaryChoice = "middle"): PrimaryKeyResult {
   const sorted = sortedByTag(keys).filter((k) => k.subsystem === subsystem);
   if (sorted.length < 2) {
     return {
@@ -29,8 +29,15 @@ export function primaryKey(keys: readonly EncryptionKey[], subsystem: KeySubsyst
       reason: `no primary key found for ${subsystem} subsystem: ${sorted.length} keys found on controller, expected at least 2`,
     };
   }
-  return { ok: true, key: sorted[1]! };
+  return { ok: true, key: choice === "middle" ? sorted[1]! : sorted[sorted.length - 1]! };
 }
+
+/**
+ * Which key a node sends with: `"middle"`, Swarm's choice (agent.go
+ * getPrimaryKeyTag), or `"newest"`, a what-if that is not Swarm's: the key
+ * just added, which nodes that have not yet heard of the rotation cannot open.
+ */
+export type PrimaryChoice = "middle" | "newest";
 
 /**
  * A subsystem's keys as libnetwork first installs them (agent.go getKeys):
@@ -38,8 +45,9 @@ export function primaryKey(keys: readonly EncryptionKey[], subsystem: KeySubsyst
  * first. networkdb builds its memberlist keyring from this list with index 0 as
  * primary; the overlay driver takes the list and its tags the same way.
  */
-export function initialKeyOrder(keys: readonly EncryptionKey[], subsystem: KeySubsystem): EncryptionKey[] {
+export function initialKeyOrder(keys: readonly EncryptionKey[], subsystem: KeySubsystem, choice: PrimaryChoice = "middle"): EncryptionKey[] {
   const sorted = sortedByTag(keys).filter((k) => k.subsystem === subsystem);
+  if (choice === "newest") return sorted.length > 1 ? [sorted[sorted.length - 1]!, ...sorted.slice(0, -1)] : sorted;
   if (sorted.length > 1) [sorted[0], sorted[1]] = [sorted[1]!, sorted[0]!];
   return sorted;
 }
@@ -79,7 +87,7 @@ export type KeyChange =
  * on, so the swapped-in key is never checked: a node that missed two or more
  * rotations can keep a stale key, which also shifts its idea of the primary.
  */
-export function keyChange(controllerKeys: readonly EncryptionKey[], newKeys: readonly EncryptionKey[]): KeyChange {
+export function keyChange(controllerKeys: readonly EncryptionKey[], newKeys: readonly EncryptionKey[], choice: PrimaryChoice = "middle"): KeyChange {
   const counts = new Map<string, number>();
   for (const key of newKeys) {
     if (!keySubsystems.includes(key.subsystem)) {
@@ -116,10 +124,10 @@ export function keyChange(controllerKeys: readonly EncryptionKey[], newKeys: rea
   const gossip: KeyringOp[] = [];
   const addedGossip = added.get(subsystemGossip);
   if (addedGossip !== undefined) gossip.push({ op: "add", key: addedGossip });
-  const gossipPrimary = primaryKey(sorted, subsystemGossip);
+  const gossipPrimary = primaryKey(sorted, subsystemGossip, choice);
   if (!gossipPrimary.ok) return { ok: false, reason: gossipPrimary.reason, controllerKeys: sorted, gossip };
   gossip.push({ op: "setPrimary", key: gossipPrimary.key });
-  const ipsecPrimary = primaryKey(sorted, subsystemIpsec);
+  const ipsecPrimary = primaryKey(sorted, subsystemIpsec, choice);
   if (!ipsecPrimary.ok) return { ok: false, reason: ipsecPrimary.reason, controllerKeys: sorted, gossip };
   const deletedGossip = deleted.get(subsystemGossip);
   if (deletedGossip !== undefined) gossip.push({ op: "remove", key: deletedGossip });
@@ -161,8 +169,8 @@ export interface GossipKeyring {
 }
 
 /** The keyring networkdb starts with: `initialKeyOrder` of the gossip keys, primary first (cluster.go clusterInit). */
-export function initialGossipKeyring(keys: readonly EncryptionKey[]): GossipKeyring {
-  const ordered = initialKeyOrder(keys, subsystemGossip).map((k) => k.key);
+export function initialGossipKeyring(keys: readonly EncryptionKey[], choice: PrimaryChoice = "middle"): GossipKeyring {
+  const ordered = initialKeyOrder(keys, subsystemGossip, choice).map((k) => k.key);
   return { configKeys: ordered, ring: ordered };
 }
 

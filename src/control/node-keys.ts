@@ -7,7 +7,7 @@
 
 import type { Instant } from "../sim/index.js";
 import { type EncryptionKey, type KeySubsystem, subsystemGossip, subsystemIpsec } from "./keymanager.js";
-import { type GossipKeyring, type KeyringOp, applyGossipOps, initialGossipKeyring, initialKeyOrder, keyChange, sameBytes } from "./keymanager-agent.js";
+import { type GossipKeyring, type KeyringOp, type PrimaryChoice, applyGossipOps, initialGossipKeyring, initialKeyOrder, keyChange, sameBytes } from "./keymanager-agent.js";
 
 declare module "../sim/trace.js" {
   interface TraceKinds {
@@ -40,6 +40,9 @@ export class NodeKeys {
   /** Every key received, by tag. */
   private readonly seen = new Map<number, EncryptionKey>();
 
+  /** `choice`: which key to send with; "middle" as Swarm does, "newest" only to show why not. */
+  constructor(private readonly choice: PrimaryChoice = "middle") {}
+
   /**
    * Applies the keys of a session message (agent.go SetKeys): the first set
    * initializes everything; later sets go through handleKeyChange, with its
@@ -53,7 +56,7 @@ export class NodeKeys {
       this.seen.set(key.lamportTime, key);
     }
     if (this.controllerKeys.length === 0) return this.initialize(keys);
-    const change = keyChange(this.controllerKeys, keys);
+    const change = keyChange(this.controllerKeys, keys, this.choice);
     this.controllerKeys = change.controllerKeys;
     this.gossip = applyGossipOps(this.gossip, change.gossip);
     if (!change.ok) return { changed: true, ok: false, reason: change.reason };
@@ -63,8 +66,8 @@ export class NodeKeys {
 
   private initialize(keys: readonly EncryptionKey[]): KeyUpdate {
     this.controllerKeys = keys.slice().sort((a, b) => a.lamportTime - b.lamportTime);
-    this.gossip = initialGossipKeyring(keys);
-    const ipsec = initialKeyOrder(keys, subsystemIpsec);
+    this.gossip = initialGossipKeyring(keys, this.choice);
+    const ipsec = initialKeyOrder(keys, subsystemIpsec, this.choice);
     this.ipsec = { keys: ipsec.slice().sort((a, b) => a.lamportTime - b.lamportTime), primary: ipsec[0] };
     return { changed: true, ok: true };
   }
@@ -95,6 +98,11 @@ export class NodeKeys {
   /** The IPsec keys and primary the overlay driver holds. */
   get ipsecKeys(): { readonly keys: readonly EncryptionKey[]; readonly primary: EncryptionKey | undefined } {
     return this.ipsec;
+  }
+
+  /** Every gossip key this node ever received, oldest tag first. */
+  gossipKeysSeen(): EncryptionKey[] {
+    return [...this.seen.values()].filter((k) => k.subsystem === subsystemGossip).sort((a, b) => a.lamportTime - b.lamportTime);
   }
 
   /** When the key tagged `tag` reached this node. */

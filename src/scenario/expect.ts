@@ -32,6 +32,9 @@ export function checkOutput(expect: Expectation, output: CommandOutput): CheckRe
   for (const re of expect.stdoutMatches) {
     results.push({ ok: re.test(output.stdout), what: `stdout matches /${re.source}/`, expected: `/${re.source}/`, seen: excerpt(output.stdout) });
   }
+  for (const s of expect.stdoutExcludes) {
+    results.push({ ok: !output.stdout.includes(s), what: `stdout excludes ${JSON.stringify(s)}`, expected: `no ${JSON.stringify(s)}`, seen: excerpt(output.stdout) });
+  }
   for (const s of expect.stderrContains) {
     results.push({ ok: output.stderr.includes(s), what: `stderr contains ${JSON.stringify(s)}`, expected: s, seen: excerpt(output.stderr) });
   }

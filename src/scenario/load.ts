@@ -54,7 +54,7 @@ export function loadScenario(text: string, file: string): Scenario {
 }
 
 function readCluster(r: Reader, node: YamlNode): ClusterSpec | undefined {
-  const e = r.entries(node, "cluster", [], ["managers", "workers", "nodes", "bootstrap", "rsaBits", "keyRotation"]);
+  const e = r.entries(node, "cluster", [], ["managers", "workers", "nodes", "bootstrap", "rsaBits", "keyRotation", "gossip", "keyDelay", "primaryKey"]);
   if (e === undefined) return undefined;
   const bitsNode = e.get("rsaBits");
   const rsaBits = bitsNode === undefined ? undefined : r.int(bitsNode.value, "cluster.rsaBits", 512, 8192);
@@ -68,7 +68,23 @@ function readCluster(r: Reader, node: YamlNode): ClusterSpec | undefined {
   const keyRotation = rotationNode === undefined ? undefined : r.duration(rotationNode.value, "cluster.keyRotation");
   if (rotationNode !== undefined && keyRotation === undefined) return undefined;
   if (keyRotation !== undefined && keyRotation <= 0) return r.problem(rotationNode?.value, `expected a duration above 0 for cluster.keyRotation, got ${keyRotation}`);
-  return nodes === undefined ? undefined : { nodes, bootstrap, ...(rsaBits === undefined ? {} : { rsaBits }), ...(keyRotation === undefined ? {} : { keyRotation }) };
+  const gossipNode = e.get("gossip");
+  const gossip = gossipNode === undefined ? undefined : r.bool(gossipNode.value, "cluster.gossip");
+  const delayNode = e.get("keyDelay");
+  const keyDelay = delayNode === undefined ? undefined : r.duration(delayNode.value, "cluster.keyDelay");
+  const primaryNode = e.get("primaryKey");
+  const primaryKey = primaryNode === undefined ? undefined : r.oneOf(primaryNode.value, "cluster.primaryKey", ["middle", "newest"] as const);
+  const unread = (node: unknown, value: unknown) => node !== undefined && value === undefined;
+  if (nodes === undefined || unread(gossipNode, gossip) || unread(delayNode, keyDelay) || unread(primaryNode, primaryKey)) return undefined;
+  return {
+    nodes,
+    bootstrap,
+    ...(rsaBits === undefined ? {} : { rsaBits }),
+    ...(keyRotation === undefined ? {} : { keyRotation }),
+    ...(gossip === undefined ? {} : { gossip }),
+    ...(keyDelay === undefined ? {} : { keyDelay }),
+    ...(primaryKey === undefined ? {} : { primaryKey }),
+  };
 }
 
 function readNodes(r: Reader, node: YamlNode, e: Entries): NodeSpec[] | undefined {
@@ -146,9 +162,12 @@ function readStep(r: Reader, node: YamlNode, firstManager: string, names: readon
     return duration === undefined ? undefined : { kind: "wait", duration, where };
   }
   if (isMap(node) && node.items.some((p) => isScalar(p.key) && p.key.value === "show")) {
-    const e = r.entries(node, "a show step", ["show"], []);
-    const what = r.oneOf(e?.get("show")?.value, "show", ["keyrings"] as const);
-    return what === undefined ? undefined : { kind: "show", what, where };
+    const e = r.entries(node, "a show step", ["show"], ["expect"]);
+    const what = r.oneOf(e?.get("show")?.value, "show", ["keyrings", "gossip"] as const);
+    const expectNode = e?.get("expect")?.value;
+    const expect = expectNode === undefined ? undefined : readExpectation(r, expectNode);
+    if (what === undefined || (expectNode !== undefined && expect === undefined)) return undefined;
+    return { kind: "show", what, where, ...(expect === undefined ? {} : { expect }) };
   }
   const faultKey = faultKeyOf(node);
   if (faultKey !== undefined) return readFaultStep(r, node, faultKey, names);
@@ -206,15 +225,16 @@ function dockerStep(
 }
 
 function defaultExpectation(where: Expectation["where"]): Expectation {
-  return { stdoutContains: [], stdoutMatches: [], stderrContains: [], exitCode: 0, where };
+  return { stdoutContains: [], stdoutMatches: [], stdoutExcludes: [], stderrContains: [], exitCode: 0, where };
 }
 
 function readExpectation(r: Reader, node: YamlNode): Expectation | undefined {
-  const e = r.entries(node, "expect", [], ["stdout-contains", "stdout-matches", "stderr-contains", "exit-code"]);
+  const e = r.entries(node, "expect", [], ["stdout-contains", "stdout-matches", "stdout-excludes", "stderr-contains", "exit-code"]);
   if (e === undefined) return undefined;
   const get = (key: string) => e.get(key)?.value;
   const stdoutContains = e.has("stdout-contains") ? r.strings(get("stdout-contains"), "expect.stdout-contains") : [];
   const stderrContains = e.has("stderr-contains") ? r.strings(get("stderr-contains"), "expect.stderr-contains") : [];
+  const stdoutExcludes = e.has("stdout-excludes") ? r.strings(get("stdout-excludes"), "expect.stdout-excludes") : [];
   const patterns = e.has("stdout-matches") ? r.strings(get("stdout-matches"), "expect.stdout-matches") : [];
   const stdoutMatches: RegExp[] = [];
   for (const p of patterns ?? []) {
@@ -225,6 +245,8 @@ function readExpectation(r: Reader, node: YamlNode): Expectation | undefined {
     }
   }
   const exitCode = e.has("exit-code") ? r.int(get("exit-code"), "expect.exit-code", 0, 255) : 0;
-  if (stdoutContains === undefined || stderrContains === undefined || patterns === undefined || exitCode === undefined) return undefined;
-  return { stdoutContains, stdoutMatches, stderrContains, exitCode, where: r.pos(node) };
+  if (stdoutContains === undefined || stderrContains === undefined || stdoutExcludes === undefined || patterns === undefined || exitCode === undefined) {
+    return undefined;
+  }
+  return { stdoutContains, stdoutMatches, stdoutExcludes, stderrContains, exitCode, where: r.pos(node) };
 }

@@ -5,7 +5,7 @@
 
 import { type Duration, type Instant, type TraceSink, Simulation, formatDuration, hours, instant } from "../sim/index.js";
 import type { KeyCache } from "../pki/index.js";
-import { Cluster, type CommandOutput, type CommandResult, expandVariables, fail, isDeferred, keyringTable, splitCommandLine } from "../swarm/index.js";
+import { Cluster, type CommandOutput, type CommandResult, expandVariables, fail, isDeferred, keyringTable, gossipTable, splitCommandLine } from "../swarm/index.js";
 import { type CheckResult, checkOutput } from "./expect.js";
 import { FaultInjector, describeFault } from "./fault-actions.js";
 import type { DockerStep, Scenario, Step } from "./types.js";
@@ -129,7 +129,9 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
     if (step.kind === "show") {
       const text = `show ${step.what}`;
       sim.trace.record("step", { index, step: text });
-      steps.push({ index, kind: "show", text, at: sim.now, output: { stdout: keyringTable(cluster), stderr: "", exitCode: 0 }, checks: [], line: step.where.line });
+      const output = { stdout: step.what === "keyrings" ? keyringTable(cluster) : gossipTable(cluster), stderr: "", exitCode: 0 };
+      const checks = step.expect === undefined ? [] : checkOutput(step.expect, output);
+      steps.push({ index, kind: "show", text, at: sim.now, output, checks, line: step.where.line });
       return;
     }
     if (step.kind === "fault") {
@@ -199,7 +201,7 @@ function bootstrapSteps(cluster: Cluster, scenario: Scenario): Array<{ command: 
   const nodes = scenario.cluster.nodes;
   const first = nodes.find((n) => n.role === "manager")!;
   const where = { file: scenario.file, line: 0, column: 0 };
-  const expect = { stdoutContains: [], stdoutMatches: [], stderrContains: [], exitCode: 0, where };
+  const expect = { stdoutContains: [], stdoutMatches: [], stdoutExcludes: [], stderrContains: [], exitCode: 0, where };
   const step = (on: string, argv: string[]): DockerStep => ({ kind: "docker", command: argv.join(" "), argv, on, expect, where, usesVariables: false });
   const managerNode = cluster.node(first.name);
   return [

@@ -12,6 +12,8 @@ import type { ClusterSpec, LatencySpec, UnderlaySpec } from "../swarm/index.js";
 export interface Expectation {
   readonly stdoutContains: readonly string[];
   readonly stdoutMatches: readonly RegExp[];
+  /** Text stdout must not contain (`stdout-excludes`). */
+  readonly stdoutExcludes: readonly string[];
   readonly stderrContains: readonly string[];
   readonly exitCode: number;
   readonly where: SourcePos;
@@ -78,10 +80,15 @@ export interface FaultStep {
 }
 
 /** One step of the timeline. */
-/** Prints what the simulator sees and docker does not show: `show: keyrings`, every node's network keys. */
+/**
+ * Prints what the simulator sees and docker does not show: `show: keyrings`,
+ * every node's network keys; `show: gossip`, every node's gossip members,
+ * frames and drops. An `expect` checks the printed table as a command's output.
+ */
 export interface ShowStep {
   readonly kind: "show";
-  readonly what: "keyrings";
+  readonly what: "keyrings" | "gossip";
+  readonly expect?: Expectation;
   readonly where: SourcePos;
 }
 

@@ -6,7 +6,8 @@
  */
 
 import { Fabric, type Host, type WireDigest, attachPcap, attachWireDigest } from "../net/index.js";
-import type { ClusterStore, ManagerServices } from "../control/index.js";
+import type { ClusterStore, ManagerServices, PrimaryChoice } from "../control/index.js";
+import { gossipKeyFileName, gossipKeyFileText } from "../gossip/index.js";
 import { type KeyCache, defaultRsaBits } from "../pki/index.js";
 import { KeyLog, TlsSessionCache, keyLogFileName } from "../tls/index.js";
 import type { ClusterSpec, NodeSpec, UnderlaySpec } from "./spec.js";
@@ -53,6 +54,12 @@ export interface ClusterOptions {
   readonly keyCache?: KeyCache;
   /** The key manager's rotation interval (`cluster.keyRotation`); default 12 h. */
   readonly keyRotationUs?: number;
+  /** Whether nodes run the gossip plane once they have keys (`cluster.gossip`); default true. */
+  readonly gossip?: boolean;
+  /** Up to how long a node takes to apply a new key set (`cluster.keyDelay`); default 0. */
+  readonly keyDelayUs?: number;
+  /** Which key nodes send with (`cluster.primaryKey`); default "middle", as Swarm. */
+  readonly primaryKey?: PrimaryChoice;
 }
 
 /** The simulated world of one run. */
@@ -69,6 +76,12 @@ export class Cluster {
   readonly rsaBits: number;
   /** The key manager's rotation interval, when not the default. */
   readonly keyRotationUs: number | undefined;
+  /** Whether nodes run the gossip plane. */
+  readonly gossip: boolean;
+  /** Up to how long a node takes to apply a new key set, in µs. */
+  readonly keyDelayUs: number;
+  /** Which key nodes send with. */
+  readonly primaryKey: PrimaryChoice;
   private readonly keyCache: KeyCache | undefined;
 
   constructor(
@@ -80,6 +93,9 @@ export class Cluster {
     this.rsaBits = options.rsaBits ?? spec.rsaBits ?? defaultRsaBits;
     this.keyCache = options.keyCache;
     this.keyRotationUs = options.keyRotationUs ?? spec.keyRotation;
+    this.gossip = options.gossip ?? spec.gossip ?? true;
+    this.keyDelayUs = options.keyDelayUs ?? spec.keyDelay ?? 0;
+    this.primaryKey = options.primaryKey ?? spec.primaryKey ?? "middle";
     this.fabric = new Fabric(sim, underlay);
     this.wire = attachWireDigest(this.fabric);
     for (const nodeSpec of spec.nodes) this.addNode(nodeSpec);
@@ -154,7 +170,13 @@ export class Cluster {
 
   /** The protocol parameters every membership runs with. */
   memberOptions(): MemberOptions {
-    return { rsaBits: this.rsaBits, ...(this.keyRotationUs === undefined ? {} : { keyRotationUs: this.keyRotationUs }) };
+    return {
+      rsaBits: this.rsaBits,
+      ...(this.keyRotationUs === undefined ? {} : { keyRotationUs: this.keyRotationUs }),
+      gossip: this.gossip,
+      keyDelayUs: this.keyDelayUs,
+      primaryKey: this.primaryKey,
+    };
   }
 
   /** Records every packet put on the underlay from now on, as pcap bytes handed to `write`. */
@@ -164,9 +186,17 @@ export class Cluster {
 
   /**
    * Key files for Wireshark, by file name: `tls-keylog.txt` (NSS key log of every
-   * control-plane session); `esp_sa` and `gossip-keys.txt` as those layers land.
+   * control-plane session) and `gossip-keys.txt` (every gossip key any node
+   * held, oldest tag first, in the format of moby's memberlist dissector);
+   * `esp_sa` when the overlay layer lands.
    */
   keyFiles(): ReadonlyMap<string, string> {
-    return new Map([[keyLogFileName, this.keyLog.text()]]);
+    const gossipKeys = new Map<number, Uint8Array>();
+    for (const node of this.nodes.values()) for (const key of node.gossipKeysSeen()) gossipKeys.set(key.lamportTime, key.key);
+    const ordered = [...gossipKeys].sort((a, b) => a[0] - b[0]).map(([, key]) => key);
+    return new Map([
+      [keyLogFileName, this.keyLog.text()],
+      [gossipKeyFileName, gossipKeyFileText(ordered)],
+    ]);
   }
 }

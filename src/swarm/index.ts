@@ -17,4 +17,4 @@ export {
 export { type SplitResult, splitCommandLine, joinCommandLine, expandVariables, referencedVariables } from "./docker/argv.js";
 export { type CommandSpec, type FlagSpec, type FlagType, type FlagValue, type ParsedCommand, type ParseOutcome, parseCommand } from "./docker/command.js";
 export { MODELLED_ENGINE, dockerVersion } from "./docker/version.js";
-export { keyringTable } from "./keyrings.js";
+export { keyringTable, gossipTable } from "./keyrings.js";

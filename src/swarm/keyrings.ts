@@ -1,14 +1,16 @@
 /**
- * What the `show: keyrings` scenario step prints: each member's network keys
- * as its agent holds them (the gossip ring and the IPsec keys, by Lamport
- * tag, primary marked), and when the newest one arrived. Not a docker
- * command: the real CLI shows no keys; this is the simulator's window on them.
+ * What the `show: keyrings` and `show: gossip` scenario steps print: each
+ * member's network keys as its agent holds them (the gossip ring and the
+ * IPsec keys, by Lamport tag, primary marked) and when the newest one
+ * arrived; each node's gossip members, frames and drops. Not docker
+ * commands: the real CLI shows neither; this is the simulator's window on them.
  */
 
 import { subsystemGossip, subsystemIpsec } from "../control/index.js";
 import { formatInstant } from "../sim/index.js";
 import type { Cluster } from "./cluster.js";
 import { formatTable } from "./docker/table.js";
+import { gossipDropReasons } from "../gossip/index.js";
 
 /** One line per node: its role, the leader mark, its gossip and IPsec tags (primary in brackets), the newest key's arrival. */
 export function keyringTable(cluster: Cluster): string {
@@ -28,4 +30,37 @@ export function keyringTable(cluster: Cluster): string {
     rows.push([node.name, node.crashed ? "down" : role, show(gossip), show(ipsec), arrived === undefined ? "-" : formatInstant(arrived)]);
   }
   return formatTable(["NODE", "ROLE", "GOSSIP KEYS", "IPSEC KEYS", "NEWEST KEY ARRIVED"], rows);
+}
+
+/**
+ * One line per node: its networkdb name, how many members it sees alive,
+ * suspect and dead, its gossip primary's tag, the frames it sealed and opened
+ * (packets and stream messages), and what it dropped, by reason.
+ */
+export function gossipTable(cluster: Cluster): string {
+  const rows: string[][] = [];
+  for (const node of cluster.nodes.values()) {
+    const gossip = node.gossip;
+    if (gossip === undefined) {
+      rows.push([node.name, node.crashed ? "down" : "-", "-", "-", "-", "-", "-", "-", "-"]);
+      continue;
+    }
+    const members = gossip.db.memberlist.members();
+    const count = (state: string) => String(members.filter((m) => m.state === state).length);
+    const c = gossip.wire.counters;
+    const drops = gossipDropReasons.filter((r) => c.dropped[r] > 0).map((r) => `${r} ${c.dropped[r]}`);
+    const primary = node.keys?.held(subsystemGossip).primary;
+    rows.push([
+      node.name,
+      gossip.db.name,
+      count("alive"),
+      count("suspect"),
+      count("dead"),
+      primary === undefined ? "-" : String(primary),
+      String(c.framesSent + c.streamFramesSent),
+      String(c.framesReceived + c.streamFramesReceived),
+      drops.length === 0 ? "0" : drops.join(", "),
+    ]);
+  }
+  return formatTable(["NODE", "GOSSIP NAME", "ALIVE", "SUSPECT", "DEAD", "PRIMARY", "SENT", "RECEIVED", "DROPPED"], rows);
 }

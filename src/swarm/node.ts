@@ -26,8 +26,12 @@ import {
   subsystemIpsec,
   base64Bytes,
   withRoots,
+  type EncryptionKey,
+  type PrimaryChoice,
 } from "../control/index.js";
 import type { Host, Ipv4Address } from "../net/index.js";
+import type { Duration, EventHandle, Rng } from "../sim/index.js";
+import { NodeGossip } from "./node-gossip.js";
 import type { NodeOs, NodeRole, NodeSpec } from "./spec.js";
 
 /**
@@ -45,6 +49,10 @@ interface Member {
   readonly renewer: CertificateRenewer;
   readonly agent: Agent;
   readonly keys: NodeKeys;
+  /** Its gossip plane, started when the first keys arrive (when the cluster runs gossip). */
+  gossip: NodeGossip | undefined;
+  /** Keys waiting out the node's key delay (`cluster.keyDelay`), and the timer that applies them. */
+  pendingKeys: { keys: readonly EncryptionKey[]; managers: readonly Ipv4Address[]; timer: EventHandle } | undefined;
   /** The roles its certificate should carry, as the last session message said. */
   expectedRole: NodeRole;
   /** The certificate state the last session message gave, to act on a change only. */
@@ -63,6 +71,12 @@ export interface MemberOptions {
   readonly rsaBits: number;
   /** The key manager's rotation interval on this node, if it leads. */
   readonly keyRotationUs?: number;
+  /** Whether it runs the gossip plane once it has keys (default true). */
+  readonly gossip?: boolean;
+  /** Up to how long it takes to apply a new key set, in µs (default 0). */
+  readonly keyDelayUs?: number;
+  /** Which key it sends with (default "middle"). */
+  readonly primaryKey?: PrimaryChoice;
 }
 
 const encoder = new TextEncoder();
@@ -83,6 +97,8 @@ export class SwarmNode {
   private member: Member | undefined;
   private disk: Disk | undefined;
   private options: MemberOptions = { rsaBits: 2048 };
+  /** Gossip keys of memberships it no longer has (a restart or a leave starts a new key store). */
+  private formerGossipKeys: EncryptionKey[] = [];
 
   constructor(
     spec: NodeSpec,
@@ -160,7 +176,16 @@ export class SwarmNode {
       description: () => this.description(),
       onMessage: (message) => this.sessionMessage(message),
     });
-    this.member = { store, renewer, agent, keys: new NodeKeys(), expectedRole: identity.role, certificateState: IssuanceState.issued };
+    this.member = {
+      store,
+      renewer,
+      agent,
+      keys: new NodeKeys(options.primaryKey ?? "middle"),
+      gossip: undefined,
+      pendingKeys: undefined,
+      expectedRole: identity.role,
+      certificateState: IssuanceState.issued,
+    };
     if (options.raft !== undefined) this.startManager(options.raft);
     agent.start();
     renewer.start();
@@ -168,6 +193,7 @@ export class SwarmNode {
 
   /** Leaves the swarm: stops its agent, renewer and manager services. Its heartbeats stop, so the managers mark it Down. */
   leaveSwarm(): void {
+    this.member?.gossip?.leave();
     this.stopMember();
     this.disk = undefined;
     this.membership = { state: "inactive" };
@@ -204,8 +230,11 @@ export class SwarmNode {
   private stopMember(): void {
     const member = this.member;
     if (member !== undefined) {
+      this.formerGossipKeys.push(...member.keys.gossipKeysSeen());
       member.renewer.stop();
       member.agent.stop();
+      member.gossip?.stop();
+      if (member.pendingKeys !== undefined) this.control.sim.scheduler.cancel(member.pendingKeys.timer);
     }
     this.manager?.stop();
     this.member = undefined;
@@ -289,17 +318,65 @@ export class SwarmNode {
     this.applyKeys(message);
   }
 
+  /**
+   * The keys of a session message. With a key delay (`cluster.keyDelay`), a
+   * set with a new tag waits a delay drawn for it from 0 to the limit, and
+   * then the newest set received by that time is applied.
+   */
   private applyKeys(message: SessionMessage): void {
     const member = this.member;
     if (member === undefined) return;
-    const keys = message.networkBootstrapKeys.map((k) => ({
+    const keys: EncryptionKey[] = message.networkBootstrapKeys.map((k) => ({
       subsystem: k.subsystem as KeySubsystem,
       algorithm: keyAlgorithm as typeof keyAlgorithm,
       key: k.key,
       lamportTime: k.lamportTime,
     }));
+    const managers = message.managers.map((m) => m.peer.addr.replace(/:\d+$/, "") as Ipv4Address).filter((a) => a !== this.host.ip);
+    const limit = this.options.keyDelayUs ?? 0;
+    if (member.pendingKeys !== undefined) {
+      member.pendingKeys.keys = keys;
+      member.pendingKeys.managers = managers;
+      return;
+    }
+    const known = member.keys.held(subsystemGossip).tags.length > 0 || member.keys.held(subsystemIpsec).tags.length > 0;
+    if (limit <= 0 || !known || !this.hasNewTag(member, keys)) {
+      this.installKeys(member, keys, managers);
+      return;
+    }
+    const delay = this.keyDelayRng().int(0, limit) as Duration;
+    const timer = this.control.sim.scheduler.after(delay, "agent.key-delay", () => {
+      const pending = member.pendingKeys;
+      member.pendingKeys = undefined;
+      if (pending !== undefined && this.member === member) this.installKeys(member, pending.keys, pending.managers);
+    });
+    member.pendingKeys = { keys, managers, timer };
+  }
+
+  private keyDelayRandom: Rng | undefined;
+  private keyDelayRng(): Rng {
+    this.keyDelayRandom ??= this.control.rng.fork("key-delay");
+    return this.keyDelayRandom;
+  }
+
+  private hasNewTag(member: Member, keys: readonly EncryptionKey[]): boolean {
+    return keys.some((k) => member.keys.arrivedAt(k.lamportTime) === undefined);
+  }
+
+  /** Applies keys (agent.go SetKeys); the first keys start the gossip plane, joined through the managers. */
+  private installKeys(member: Member, keys: readonly EncryptionKey[], managers: readonly Ipv4Address[]): void {
     const update = member.keys.apply(keys, this.control.sim.now);
     if (!update.changed) return;
+    if (member.gossip === undefined && this.options.gossip !== false && member.keys.gossipRing.length > 0) {
+      member.gossip = new NodeGossip({
+        sim: this.control.sim,
+        host: this.host,
+        node: this.name,
+        rng: this.control.rng.fork(`gossip-${this.memberships}`),
+        keys: () => member.keys.gossipRing,
+      });
+      member.gossip.start(managers);
+    }
     this.control.sim.trace.record(
       "agent.keys",
       {
@@ -310,6 +387,16 @@ export class SwarmNode {
       },
       this.name,
     );
+  }
+
+  /** Its gossip plane, while it runs. */
+  get gossip(): NodeGossip | undefined {
+    return this.member?.gossip;
+  }
+
+  /** Every gossip key it ever received (for `gossip-keys.txt`). */
+  gossipKeysSeen(): EncryptionKey[] {
+    return [...(this.member?.keys.gossipKeysSeen() ?? []), ...this.formerGossipKeys];
   }
 
   /** The manager address it joined through (for `docker info`). */

@@ -32,6 +32,16 @@ export interface ClusterSpec {
   readonly rsaBits?: number;
   /** The key manager's rotation interval in µs (`cluster.keyRotation`, default 12 h). */
   readonly keyRotation?: number;
+  /** Whether nodes run the gossip plane (memberlist and networkdb) once they have keys (`cluster.gossip`, default true). */
+  readonly gossip?: boolean;
+  /**
+   * Up to how long, in µs, a node takes to apply a new key set after its session
+   * message (`cluster.keyDelay`, default 0): each node draws its delay from 0 to
+   * this, standing in for session messages that reach nodes minutes apart.
+   */
+  readonly keyDelay?: number;
+  /** Which key nodes send with (`cluster.primaryKey`): "middle" as Swarm does (default), or "newest", a what-if. */
+  readonly primaryKey?: "middle" | "newest";
 }
 
 /** How long a packet takes on a link: the underlay's own latency model. */

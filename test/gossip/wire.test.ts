@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { createAead } from "../../src/crypto/index.js";
 import { GossipWire, MessageType, encodeGossipMessage, encryptPayload, makeCompoundMessage } from "../../src/gossip/index.js";
-import { parseIpv4 } from "../../src/net/index.js";
+import type { Ipv4Address } from "../../src/net/index.js";
 import { MemorySink, Simulation } from "../../src/sim/index.js";
 import { testKey } from "./gossip-world.js";
 
-const from = parseIpv4("10.0.0.9");
+const from = "10.0.0.9" as Ipv4Address;
 const ping = encodeGossipMessage({ type: MessageType.ping, SeqNo: 7, Node: "3f2a9c41be07" });
 const alive = encodeGossipMessage({
   type: MessageType.alive,

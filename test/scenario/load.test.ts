@@ -9,6 +9,27 @@ const problemsOf = (text: string) => {
 };
 
 describe("loading a scenario", () => {
+  it("reads the gossip knobs and show steps with expectations", () => {
+    const s = loadScenario(
+      [
+        "name: knobs",
+        "cluster: {managers: 1, gossip: false, keyDelay: 5m, primaryKey: newest, keyRotation: 20m}",
+        "steps:",
+        "  - show: gossip",
+        "    expect: {stdout-excludes: [no-key, bad-crc]}",
+        "  - show: keyrings",
+      ].join("\n"),
+      "knobs.yaml",
+    );
+    expect(s.cluster).toMatchObject({ gossip: false, keyDelay: parseDuration("5m"), primaryKey: "newest", keyRotation: parseDuration("20m") });
+    expect(s.steps[0]).toMatchObject({ kind: "show", what: "gossip", expect: { stdoutExcludes: ["no-key", "bad-crc"] } });
+    expect(s.steps[1]).toMatchObject({ kind: "show", what: "keyrings" });
+    expect(problemsOf("name: x\ncluster: {managers: 1, primaryKey: oldest, gossip: yes-please}\nsteps: []\n")).toEqual([
+      's.yaml:2:52: expected true or false for cluster.gossip, got "yes-please"',
+      's.yaml:2:36: expected one of middle, newest for cluster.primaryKey, got "oldest"',
+    ]);
+  });
+
   it("reads the minimum shape into a typed scenario", () => {
     const s = loadScenario(
       [

@@ -12,8 +12,14 @@ export interface World {
   docker(node: string, command: string): CommandOutput;
 }
 
-/** A world of managers `m1..`, workers `w1..` (all outside any swarm), with small keys for speed. */
-export function world(options: { seed?: number; managers?: number; workers?: number; rsaBits?: number; keyRotationUs?: number } = {}): World {
+/**
+ * A world of managers `m1..`, workers `w1..` (all outside any swarm), with small
+ * keys for speed. The gossip plane is off unless asked for: these worlds test
+ * the control plane, often over days of simulated time.
+ */
+export function world(
+  options: { seed?: number; managers?: number; workers?: number; rsaBits?: number; keyRotationUs?: number; gossip?: boolean; keyDelayUs?: number } = {},
+): World {
   const sim = new Simulation({ seed: options.seed ?? 1 });
   const nodes = [
     ...Array.from({ length: options.managers ?? 1 }, (_, i) => ({ name: `m${i + 1}`, role: "manager" as const, os: "linux" as const })),
@@ -21,6 +27,8 @@ export function world(options: { seed?: number; managers?: number; workers?: num
   ];
   const cluster = new Cluster(sim, { nodes, bootstrap: "manual" }, { latency: { kind: "fixed", latency: 1000 as never }, lossPpm: 0 }, {
     rsaBits: options.rsaBits ?? 1024,
+    gossip: options.gossip ?? false,
+    ...(options.keyDelayUs === undefined ? {} : { keyDelayUs: options.keyDelayUs }),
     ...(options.keyRotationUs === undefined ? {} : { keyRotationUs: options.keyRotationUs }),
   });
   const docker = (node: string, command: string): CommandOutput => {
