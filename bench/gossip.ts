@@ -1,10 +1,13 @@
 /**
  * `npm run bench -- gossip [NODES] [DURATION] [node|noble]`: how fast the gossip plane runs.
- * NODES nodes (100 by default) on one underlay, each running memberlist over
- * the encrypted wire, all joined through the first; then DURATION (1 h by
+ * NODES nodes (100 by default) on one underlay, each running networkdb over
+ * memberlist over the encrypted wire, all joined through the first; every
+ * node joins network A and every other node network B, and puts one
+ * overlay_peer_table entry in each network it joined. Then DURATION (1 h by
  * default) of simulated time: probes every second, indirect probes, gossip of
- * queued broadcasts, push/pull every 30 s (90 s at 100 nodes), every packet
- * a real version-1 AES-GCM frame.
+ * queued broadcasts, push/pull every 30 s (90 s at 100 nodes), table gossip
+ * and a bulk sync per network every 30 s, every packet a real version-1
+ * AES-GCM frame.
  *
  * Runs the same world twice, with node:crypto's AES-GCM and with noble's,
  * and reports simulated seconds per wall second of each (the issue's target:
@@ -14,8 +17,8 @@
 import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
 import { createAead, type AeadBackend } from "../src/crypto/index.js";
-import { GossipWire, Memberlist } from "../src/gossip/index.js";
-import { Fabric, attachWireDigest } from "../src/net/index.js";
+import { GossipWire, NetworkDb, gossipNodeName, overlayPeerTable, encodePeerRecord, peerRecordFor, macFromIpv4 } from "../src/gossip/index.js";
+import { Fabric, type Ipv4Address, attachWireDigest } from "../src/net/index.js";
 import { Simulation, formatDuration, hours, instant, parseDuration, seconds } from "../src/sim/index.js";
 
 const SEED = 1;
@@ -28,6 +31,8 @@ interface Outcome {
   readonly events: number;
   readonly dropped: number;
   readonly alive: number;
+  /** Entries of network A the last node holds at the end (every node puts one). */
+  readonly entries: number;
 }
 
 function runWorld(nodes: number, span: number, backend: AeadBackend): Outcome {
@@ -36,18 +41,30 @@ function runWorld(nodes: number, span: number, backend: AeadBackend): Outcome {
   const wireDigest = attachWireDigest(fabric);
   const aead = createAead(backend);
   const key = sim.rng.fork("keys").bytes(16);
-  const lists: Memberlist[] = [];
+  const dbs: NetworkDb[] = [];
   const wires: GossipWire[] = [];
   for (let i = 0; i < nodes; i++) {
     const host = fabric.addHost(`node-${i + 1}`);
     const rng = sim.rng.fork("gossip").fork(host.name);
     const wire = new GossipWire({ sim, node: host.name, keys: () => [key], crypto: { aead, nonces: rng.fork("nonces") } });
-    const name = [...rng.fork("name").bytes(6)].map((b) => b.toString(16).padStart(2, "0")).join("");
-    lists.push(new Memberlist({ sim, host, name, rng: rng.fork("memberlist"), wire }));
+    dbs.push(new NetworkDb({ sim, host, name: gossipNodeName(rng.fork("name")), rng, wire }));
     wires.push(wire);
   }
-  for (const list of lists) list.start();
-  for (const list of lists.slice(1)) list.join([fabric.host("node-1").ip]);
+  for (const db of dbs) db.start();
+  dbs[0]!.join([]);
+  for (const db of dbs.slice(1)) db.join([fabric.host("node-1").ip]);
+  sim.scheduler.run({ until: instant(seconds(20)) });
+  dbs.forEach((db, i) => {
+    const networks = i % 2 === 0 ? ["network-a", "network-b"] : ["network-a"];
+    const vtep = fabric.host(`node-${i + 1}`).ip;
+    for (const nid of networks) {
+      db.joinNetwork(nid);
+      const ip = `10.${nid === "network-a" ? 1 : 2}.${(i >> 8) & 0xff}.${(i & 0xff) + 2}`;
+      const address = ip as Ipv4Address;
+      const value = encodePeerRecord(peerRecordFor({ address, prefixLength: 16, mac: macFromIpv4(address), vtep }));
+      db.createEntry(overlayPeerTable, nid, `endpoint-${i + 1}-${nid}`, value);
+    }
+  });
   // Let the joins settle before measuring.
   sim.scheduler.run({ until: instant(seconds(60)) });
   const from = { now: sim.now, events: sim.scheduler.executed, packets: wireDigest.packets, bytes: wireDigest.bytes };
@@ -56,7 +73,8 @@ function runWorld(nodes: number, span: number, backend: AeadBackend): Outcome {
   const wall = (performance.now() - start) / 1000;
   let dropped = 0;
   for (const w of wires) for (const n of Object.values(w.counters.dropped)) dropped += n;
-  const alive = lists[0]!.members().filter((m) => m.state === "alive").length;
+  const alive = dbs[0]!.memberlist.members().filter((m) => m.state === "alive").length;
+  const entries = dbs[dbs.length - 1]!.entries(overlayPeerTable, "network-a").length;
   return {
     wall,
     simulated: (sim.now - from.now) / 1e6,
@@ -65,6 +83,7 @@ function runWorld(nodes: number, span: number, backend: AeadBackend): Outcome {
     events: sim.scheduler.executed - from.events,
     dropped,
     alive,
+    entries,
   };
 }
 
@@ -82,7 +101,7 @@ function main(argv: readonly string[]): void {
     const ratio = r.simulated / r.wall;
     console.log(
       `${backend.padEnd(6)} ${formatDuration(span)} simulated in ${r.wall.toFixed(2)} s wall = ${ratio.toFixed(0)}× real time${backend === "node" ? " (target ≥ 300×)" : ""}; ` +
-        `${r.events} events, ${r.packets} packets (${(r.packets / r.simulated).toFixed(1)}/s), ${r.bytes} bytes, ${r.dropped} dropped, ${r.alive}/${nodes} alive at node-1`,
+        `${r.events} events, ${r.packets} packets (${(r.packets / r.simulated).toFixed(1)}/s), ${r.bytes} bytes, ${r.dropped} dropped, ${r.alive}/${nodes} alive at node-1, ${r.entries}/${nodes} network-a entries at node-${nodes}`,
     );
   }
   const node = results.find(([b]) => b === "node")?.[1];

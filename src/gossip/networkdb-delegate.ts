@@ -226,7 +226,7 @@ export class NetworkDbDelegate implements MemberlistDelegate {
     const { tableName: table, networkId: nid, key } = event;
     const own = state.attachments.get(state.name, nid);
     // Out of the network, leaving it, or the owner is no longer in it: nothing to take or pass on.
-    if (own === undefined || own.leaving || !state.attachments.nodesOf(nid).includes(event.nodeName)) return false;
+    if (own === undefined || own.leaving || !state.attachments.inNetwork(nid, event.nodeName)) return false;
     const old = state.store.get(table, nid, key);
     const deleting = event.type === TableEventType.delete;
     if (old !== undefined && old.ltime >= event.lTime) return false;

@@ -40,6 +40,8 @@ export class NetworkAttachments {
   private readonly byNode = new Map<string, Map<string, NetworkAttachment>>();
   /** In the order nodes were added, as Go's slices keep them: random picks index into it. */
   private readonly networkNodes = new Map<string, string[]>();
+  /** The same lists as sets, for membership checks. */
+  private readonly networkNodeSets = new Map<string, Set<string>>();
 
   /** `changed` hears every node added to or removed from a network's node list. */
   constructor(private readonly changed: (change: NetworkNodesChange) => void) {}
@@ -80,22 +82,30 @@ export class NetworkAttachments {
     return this.networkNodes.get(nid) ?? [];
   }
 
+  /** Whether `node` is on `nid`'s node list. */
+  inNetwork(nid: string, node: string): boolean {
+    return this.networkNodeSets.get(nid)?.has(node) ?? false;
+  }
+
   /** Adds `node` to `nid`'s node list unless it is there (networkdb.go addNetworkNode). */
   addNetworkNode(nid: string, node: string): void {
-    const nodes = this.networkNodes.get(nid) ?? [];
-    if (nodes.includes(node)) return;
-    this.networkNodes.set(nid, [...nodes, node]);
+    if (this.inNetwork(nid, node)) return;
+    this.networkNodes.set(nid, [...(this.networkNodes.get(nid) ?? []), node]);
+    let set = this.networkNodeSets.get(nid);
+    if (set === undefined) this.networkNodeSets.set(nid, (set = new Set()));
+    set.add(node);
     this.changed({ nid, node, event: "join" });
   }
 
   /** Removes `node` from `nid`'s node list (networkdb.go deleteNetworkNode). */
   deleteNetworkNode(nid: string, node: string): void {
     const nodes = this.networkNodes.get(nid);
-    if (nodes === undefined || !nodes.includes(node)) return;
+    if (nodes === undefined || !this.inNetwork(nid, node)) return;
     this.networkNodes.set(
       nid,
       nodes.filter((n) => n !== node),
     );
+    this.networkNodeSets.get(nid)!.delete(node);
     this.changed({ nid, node, event: "leave" });
   }
 

@@ -16,7 +16,7 @@ import { LamportClock } from "./networkdb-clock.js";
 import { MessageType, type TableEvent, TableEventType, encodeMessage } from "./networkdb-messages.js";
 import { NetworkAttachments } from "./networkdb-networks.js";
 import { type NodeState, NodeLists } from "./networkdb-nodes.js";
-import { TableStore } from "./networkdb-store.js";
+import { type TableEntry, TableStore } from "./networkdb-store.js";
 import type { NetworkDbCounters, TableChange, TableTraceEvent } from "./networkdb-types.js";
 
 /** What the state needs from around it. */
@@ -132,6 +132,9 @@ export class NetworkDbState {
   bulkSyncEvents(networks: readonly string[]): Uint8Array[] {
     return networks.flatMap((nid) =>
       this.store.network(nid).map(({ table, key, entry }) => {
+        // A live entry's message changes only with its Lamport time: kept between syncs (a deleting one carries its reap countdown).
+        const cached = entry.deleting ? undefined : this.encodedEntries.get(entry);
+        if (cached !== undefined && cached.ltime === entry.ltime) return cached.message;
         const event: TableEvent = {
           type: entry.deleting ? TableEventType.delete : TableEventType.create,
           lTime: entry.ltime,
@@ -143,10 +146,15 @@ export class NetworkDbState {
           // Go truncates the seconds to an int32.
           residualReapTime: Math.trunc(entry.reapTimeUs / 1_000_000),
         };
-        return encodeMessage(MessageType.tableEvent, event);
+        const message = encodeMessage(MessageType.tableEvent, event);
+        if (!entry.deleting) this.encodedEntries.set(entry, { ltime: entry.ltime, message });
+        return message;
       }),
     );
   }
+
+  /** Each live entry's TableEvent message as bulk syncs last sent it, with the Lamport time it was encoded at. */
+  private readonly encodedEntries = new WeakMap<TableEntry, { readonly ltime: number; readonly message: Uint8Array }>();
 
   // --- nodes (event_delegate.go, nodemgmt.go) ---
 
