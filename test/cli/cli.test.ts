@@ -48,6 +48,8 @@ describe("swarmsim run", () => {
     const keylog = readFileSync(join(dir, "keys", "tls-keylog.txt"), "utf8").trim().split("\n");
     expect(keylog.length).toBeGreaterThanOrEqual(4); // two joins, two TLS sessions each
     for (const line of keylog) expect(line).toMatch(/^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$/);
+    // The three gossip keys of the swarm's key manager, as moby's memberlist dissector reads them.
+    expect(readFileSync(join(dir, "keys", "gossip-keys.txt"), "utf8")).toMatch(/^([0-9a-f]{32}\n){3}$/);
     const header = readFileSync(pcap);
     expect(header.readUInt32LE(0)).toBe(0xa1b2c3d4);
     expect(header.readUInt32LE(20)).toBe(101);
