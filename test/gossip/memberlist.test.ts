@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { suspicionTimeoutUs, probeIntervalUs } from "../../src/gossip/index.js";
-import { seconds } from "../../src/sim/index.js";
+import fc from "fast-check";
+import { createAead } from "../../src/crypto/index.js";
+import { encryptPayload, suspicionTimeoutUs, probeIntervalUs } from "../../src/gossip/index.js";
+import { ms, seconds } from "../../src/sim/index.js";
 import { gossipWorld } from "./gossip-world.js";
 
 describe("memberlist", () => {
@@ -66,5 +68,32 @@ describe("memberlist under faults", () => {
       return JSON.stringify(w.trace.records);
     };
     expect(once()).toBe(once());
+  });
+});
+
+describe("memberlist under hostile packets", () => {
+  it("random plaintext under the right key, and random bytes, are dropped and counted, and the node keeps probing", () => {
+    const w = gossipWorld(3);
+    w.startAll();
+    w.run(seconds(5));
+    const target = w.peers[0]!;
+    const attacker = w.fabric.addHost("attacker");
+    let sent = 0;
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 300 }), fc.boolean(), (bytes, encrypt) => {
+        // Seal the bytes as they are (no compound, no compression): a well-keyed frame whose inside is garbage.
+        const payload = encrypt ? encryptPayload(1, target.keys[0]!, bytes, new Uint8Array(0), { aead: createAead("node"), nonces: w.sim.rng }) : bytes;
+        attacker.udp.send(7946, target.host.ip, 7946, payload);
+        sent++;
+        w.run(ms(5));
+      }),
+      { seed: 17, numRuns: 300, endOnFailure: true },
+    );
+    expect(sent).toBe(300);
+    const dropped = Object.values(target.wire.counters.dropped).reduce((a, b) => a + b, 0);
+    expect(dropped).toBeGreaterThan(0);
+    w.run(seconds(10));
+    expect(Object.values(w.view(target)).every((s) => s === "alive")).toBe(true);
+    expect(target.list.isRunning).toBe(true);
   });
 });
