@@ -11,25 +11,44 @@ export interface NetworkDbPeer {
   readonly db: NetworkDb;
   /** Every table event its watchers heard. */
   readonly heard: TableChange[];
+  /** This node's own gossip keyring, primary first: replace it to rotate (the wire reads it at each use). */
+  keys: Uint8Array[];
+}
+
+export interface NetworkDbWorldOptions {
+  readonly seed?: number;
+  /** The keyring every node starts with, primary first (each node gets its own copy); one test key unless told. */
+  readonly keys?: readonly Uint8Array[];
 }
 
 /** `count` nodes named node-1.., each with a networkdb named by a 12-hex ID, none started. */
-export function networkDbWorld(count: number, options: { seed?: number } = {}) {
+export function networkDbWorld(count: number, options: NetworkDbWorldOptions = {}) {
   const sim = new Simulation({ seed: options.seed ?? 1 });
   const trace = new MemorySink();
   sim.trace.addSink(trace);
   const fabric = new Fabric(sim);
   const aead = defaultAead();
-  const keys = [testKey(1)];
   const peers: NetworkDbPeer[] = [];
   for (let i = 0; i < count; i++) {
     const host = fabric.addHost(`node-${i + 1}`);
     const rng = sim.rng.fork("gossip").fork(host.name);
-    const wire = new GossipWire({ sim, node: host.name, keys: () => keys, crypto: { aead, nonces: rng.fork("nonces") } });
+    const holder = { keys: (options.keys ?? [testKey(1)]).slice() };
+    const wire = new GossipWire({ sim, node: host.name, keys: () => holder.keys, crypto: { aead, nonces: rng.fork("nonces") } });
     const db = new NetworkDb({ sim, host, name: gossipNodeName(rng.fork("name")), rng, wire });
     const heard: TableChange[] = [];
     db.on("table", (change) => heard.push(change));
-    peers.push({ host, wire, db, heard });
+    peers.push({
+      host,
+      wire,
+      db,
+      heard,
+      get keys() {
+        return holder.keys;
+      },
+      set keys(ring: Uint8Array[]) {
+        holder.keys = ring;
+      },
+    });
   }
   const run = (d: Duration) => sim.scheduler.run({ until: instant(sim.now + d) });
   /** Starts every node and has each join the cluster through node-1. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { endpointTable, reapEntryIntervalUs } from "../../src/gossip/index.js";
 import { canonicalJson, minutes, seconds } from "../../src/sim/index.js";
 import { bytes, networkDbWorld, str } from "./networkdb-world.js";
@@ -218,5 +219,23 @@ describe("networkdb", () => {
     expect(b.json).toBe(a.json);
     expect(b.fingerprint).toBe(a.fingerprint);
     expect(scenario(12).fingerprint).not.toBe(a.fingerprint);
+  });
+
+  it("garbage user messages from a node holding the key are dropped and counted, and the tables still converge", () => {
+    const w = sixNodes(3);
+    const [sender, target] = [w.peer(1).db, w.peer(2).db];
+    const to = sender.memberlist.member(target.name)!;
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 200 }), fc.boolean(), (payload, stream) => {
+        if (stream) sender.memberlist.sendToTcp(to, payload);
+        else sender.memberlist.sendToUdp(to, payload);
+        w.run(seconds(0.05));
+      }),
+      { seed: 23, numRuns: 200, endOnFailure: true },
+    );
+    expect(target.counters.messagesDropped).toBeGreaterThan(0);
+    sender.createEntry(table, "net-a", "after", bytes("still works"));
+    w.run(seconds(3));
+    expect(str(target.getEntry(table, "net-a", "after"))).toBe("still works");
   });
 });
