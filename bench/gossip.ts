@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- gossip [NODES] [DURATION] [node|noble]`: how fast the gossip plane runs.
+ * `npm run bench -- gossip [NODES] [DURATION] [node|noble|both] [NETWORKS]`: how fast the gossip plane runs.
  * NODES nodes (100 by default) on one underlay, each running networkdb over
  * memberlist over the encrypted wire, all joined through the first; every
  * node joins network A and every other node network B, and puts one
@@ -11,7 +11,9 @@
  *
  * Runs the same world twice, with node:crypto's AES-GCM and with noble's,
  * and reports simulated seconds per wall second of each (the issue's target:
- * at least 300× real time with node:crypto), packets and drops.
+ * at least 300× real time with node:crypto), packets and drops. NETWORKS (2
+ * by default) takes 0 or 1 to leave network B, or both, out: 0 measures
+ * memberlist and networkdb's upkeep alone.
  */
 
 import { cpus } from "node:os";
@@ -35,7 +37,7 @@ interface Outcome {
   readonly entries: number;
 }
 
-function runWorld(nodes: number, span: number, backend: AeadBackend): Outcome {
+function runWorld(nodes: number, span: number, backend: AeadBackend, networkCount: number): Outcome {
   const sim = new Simulation({ seed: SEED });
   const fabric = new Fabric(sim);
   const wireDigest = attachWireDigest(fabric);
@@ -55,7 +57,7 @@ function runWorld(nodes: number, span: number, backend: AeadBackend): Outcome {
   for (const db of dbs.slice(1)) db.join([fabric.host("node-1").ip]);
   sim.scheduler.run({ until: instant(seconds(20)) });
   dbs.forEach((db, i) => {
-    const networks = i % 2 === 0 ? ["network-a", "network-b"] : ["network-a"];
+    const networks = (i % 2 === 0 ? ["network-a", "network-b"] : ["network-a"]).slice(0, networkCount);
     const vtep = fabric.host(`node-${i + 1}`).ip;
     for (const nid of networks) {
       db.joinNetwork(nid);
@@ -91,12 +93,14 @@ function main(argv: readonly string[]): void {
   const nodes = argv[0] === undefined ? 100 : Number(argv[0]);
   if (!Number.isInteger(nodes) || nodes < 2) throw new RangeError(`gossip bench: expected a node count of at least 2, got "${argv[0]}"`);
   const span = argv[1] === undefined ? hours(1) : parseDuration(argv[1]);
-  console.log(`swarmsim gossip-plane benchmark: ${nodes} nodes, ${formatDuration(span)} simulated after a 60 s join`);
+  const backends: AeadBackend[] = argv[2] === undefined || argv[2] === "both" ? ["node", "noble"] : [argv[2] as AeadBackend];
+  const networkCount = argv[3] === undefined ? 2 : Number(argv[3]);
+  if (![0, 1, 2].includes(networkCount)) throw new RangeError(`gossip bench: expected 0, 1 or 2 networks, got "${argv[3]}"`);
+  console.log(`swarmsim gossip-plane benchmark: ${nodes} nodes, ${networkCount} networks, ${formatDuration(span)} simulated after a 60 s join`);
   console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}; seed ${SEED}, 1 ms links`);
   const results: Array<[AeadBackend, Outcome]> = [];
-  const backends: AeadBackend[] = argv[2] === undefined ? ["node", "noble"] : [argv[2] as AeadBackend];
   for (const backend of backends) {
-    const r = runWorld(nodes, span, backend);
+    const r = runWorld(nodes, span, backend, networkCount);
     results.push([backend, r]);
     const ratio = r.simulated / r.wall;
     console.log(
