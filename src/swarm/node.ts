@@ -193,7 +193,12 @@ export class SwarmNode {
 
   /** Leaves the swarm: stops its agent, renewer and manager services. Its heartbeats stop, so the managers mark it Down. */
   leaveSwarm(): void {
-    this.member?.gossip?.leave();
+    // networkdb's Close (agent.go agentClose): the leave is gossiped, then it stops on its own.
+    const member = this.member;
+    if (member?.gossip !== undefined) {
+      member.gossip.leave();
+      member.gossip = undefined;
+    }
     this.stopMember();
     this.disk = undefined;
     this.membership = { state: "inactive" };

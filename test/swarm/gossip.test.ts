@@ -82,4 +82,22 @@ describe("the gossip plane of a swarm", () => {
     const held = w.cluster.node("w1").keys!.gossipKeysSeen().map((k) => toHex(k.key));
     expect(lines).toEqual(held);
   });
+
+  it("a restarted worker gossips again under a new name, and a worker that leaves is marked left, not failed", () => {
+    const { w, sink } = swarm();
+    advance(w, seconds(10));
+    const before = w.cluster.node("w3").gossip!.db.name;
+    w.cluster.crashNode("w3");
+    advance(w, seconds(30));
+    w.cluster.restartNode("w3");
+    advance(w, seconds(30));
+    const after = w.cluster.node("w3").gossip!.db.name;
+    expect(after).not.toBe(before);
+    for (const name of ["m1", "w1", "w2"]) expect(w.cluster.node(name).gossip!.db.memberlist.member(after)?.state, name).toBe("alive");
+    const leaver = w.cluster.node("w2").gossip!.db.name;
+    expect(w.docker("w2", "docker swarm leave").exitCode).toBe(0);
+    advance(w, seconds(10));
+    for (const name of ["m1", "w1", "w3"]) expect(w.cluster.node(name).gossip!.db.nodeState(leaver), name).toBe("left");
+    expect(sink.records.some((r) => r.kind === "gossip.node" && r.peer === leaver && r.state === "left")).toBe(true);
+  });
 });
