@@ -198,11 +198,8 @@ const suspectStruct = [
   { name: "Node", type: "string" },
   { name: "From", type: "string" },
 ] as const satisfies GoStruct;
-const deadStruct = [
-  { name: "Incarnation", type: "uint32" },
-  { name: "Node", type: "string" },
-  { name: "From", type: "string" },
-] as const satisfies GoStruct;
+/** net.go's `dead` has `suspect`'s fields, in the same order. */
+const deadStruct = suspectStruct;
 const aliveStruct = [
   { name: "Incarnation", type: "uint32" },
   { name: "Node", type: "string" },
