@@ -16,7 +16,7 @@
  */
 
 import { type Decoded, ProtoWriter } from "../encoding/index.js";
-import { type Ipv4Address, parseIpv4 } from "../net/index.js";
+import { type Ipv4Address, formatMac, parseIpv4, parseMac } from "../net/index.js";
 import { type GossipFieldReader, decodeGossipFields } from "./networkdb-messages.js";
 
 /** networkdb table of the overlay driver's peers (drivers/overlay peerdb.go ovPeerTable). */
@@ -116,32 +116,6 @@ export function parsePeerRecord(record: PeerRecord): Decoded<OverlayPeer> {
   const vtep = parseIpv4(record.tunnelEndpointIp);
   if (!vtep.ok) return { ok: false, reason: `Invalid VTEP ${record.tunnelEndpointIp}: ${vtep.reason}` };
   return { ok: true, value: { address, prefixLength: Number(bits), mac: mac.value, vtep: record.tunnelEndpointIp } };
-}
-
-/**
- * A MAC as Go's net.HardwareAddr prints it: lower-case hex bytes joined by colons.
- *
- * @example
- * formatMac(new Uint8Array([0x02, 0x42, 0x0a, 0x00, 0x01, 0x03])) // "02:42:0a:00:01:03"
- */
-export function formatMac(mac: Uint8Array): string {
-  if (mac.length !== 6) throw new RangeError(`"mac" expected Uint8Array of length 6, got length=${mac.length}`);
-  return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join(":");
-}
-
-const macText = /^[0-9a-fA-F]{2}([:-])[0-9a-fA-F]{2}(?:\1[0-9a-fA-F]{2}){4}$/;
-
-/**
- * Parses a 6-byte MAC in the colon or hyphen form net.ParseMAC accepts (either
- * case). net.ParseMAC also takes the dotted form and 8- and 20-byte addresses;
- * no Docker host writes those, and they are refused here.
- *
- * @example
- * parseMac("02:42:0A:00:01:03") // { ok: true, value: Uint8Array [2, 66, 10, 0, 1, 3] }
- */
-export function parseMac(text: string): Decoded<Uint8Array> {
-  if (!macText.test(text)) return { ok: false, reason: "invalid MAC address" };
-  return { ok: true, value: Uint8Array.from(text.split(/[:-]/), (pair) => Number.parseInt(pair, 16)) };
 }
 
 /**

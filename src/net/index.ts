@@ -4,6 +4,7 @@
  * real bytes; taps; and a pcap writer so real tools can read the wire.
  */
 export { type Ipv4Address, parseIpv4, formatIpv4 } from "./address.js";
+export { type MacAddress, macBytes, formatMac, parseMac } from "./mac.js";
 export { internetChecksum, onesComplementSum, pseudoHeaderSum } from "./checksum.js";
 export {
   IpProtocol,
