@@ -10,7 +10,7 @@ import type { Ipv4Address } from "../net/index.js";
 import type { EventHandle, Rng } from "../sim/index.js";
 import type { TlsPeer } from "../tls/index.js";
 import { callWithTimeout } from "./certificate-request.js";
-import { dispatcherRpcTimeoutUs, nextSessionBackoff } from "./dispatcher-constants.js";
+import { dispatcherRpcTimeoutUs, nextSessionBackoff, sessionStartTimedOutMessage } from "./dispatcher-constants.js";
 import {
   DispatcherMethod,
   type NodeDescription,
@@ -63,6 +63,8 @@ export class Agent {
   private readonly readyWaiters: Array<() => void> = [];
   private registeredOnce = false;
   private readonly rng: Rng;
+  /** Waiting for a new session's first message (session.go start). */
+  private startTimer: EventHandle | undefined;
 
   constructor(private readonly options: AgentOptions) {
     this.managers = [options.identity().managerAddr];
@@ -109,6 +111,8 @@ export class Agent {
   private teardown(): void {
     if (this.timer !== undefined) this.options.context.sim.scheduler.cancel(this.timer);
     this.timer = undefined;
+    if (this.startTimer !== undefined) this.options.context.sim.scheduler.cancel(this.startTimer);
+    this.startTimer = undefined;
     const connection = this.connection;
     this.connection = undefined;
     this.sessionId = "";
@@ -121,6 +125,11 @@ export class Agent {
     const request = encodeSessionRequest({ description: this.options.description(), sessionId: "" });
     connection.call(DispatcherMethod.session, request, (result) => this.fail(connection, result.ok ? "session ended" : result.message), {
       onMessage: (body) => this.message(connection, body),
+    });
+    // session.go start: the dial, the handshake and the first session message within dispatcherRPCTimeout, or the session fails.
+    this.startTimer = this.options.context.sim.scheduler.after(dispatcherRpcTimeoutUs, "agent.session-start", () => {
+      this.startTimer = undefined;
+      if (this.sessionId === "") this.fail(connection, sessionStartTimedOutMessage);
     });
   }
 
@@ -151,6 +160,8 @@ export class Agent {
     const listed = message.value.managers.map((m) => m.peer.addr.split(":")[0] as Ipv4Address);
     if (listed.length > 0) this.managers = listed;
     if (first) {
+      if (this.startTimer !== undefined) this.options.context.sim.scheduler.cancel(this.startTimer);
+      this.startTimer = undefined;
       this.backoffUs = 0;
       this.options.context.sim.trace.record("agent.registered", { manager: String(this.current), sessionId: this.sessionId }, this.options.context.node);
       this.heartbeat(connection);

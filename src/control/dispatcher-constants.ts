@@ -26,6 +26,8 @@ export const nodeNotRegisteredMessage = "node not registered";
  * dispatcherRPCTimeout); a call that takes longer fails the session.
  */
 export const dispatcherRpcTimeoutUs: Duration = seconds(5);
+/** agent/session.go start: no first session message within dispatcherRPCTimeout of opening the session. */
+export const sessionStartTimedOutMessage = "session initiation timed out";
 /** The agent's first pause after a failed session (agent/agent.go initialSessionFailureBackoff). */
 export const initialSessionBackoffUs: Duration = ms(100);
 /** The longest pause between session attempts (agent/agent.go maxSessionFailureBackoff). */

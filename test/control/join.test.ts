@@ -113,6 +113,25 @@ describe("docker swarm init and join", () => {
     expect(answers).toHaveLength(2); // each call answered once
   });
 
+  it("an agent whose new session gets no first message within 5 s gives it up and tries again (session.go start)", () => {
+    const w = world();
+    w.docker("m1", "docker swarm init");
+    expect(w.docker("w1", `docker swarm join --token ${tokenOf(w, "worker")} m1:2377`).exitCode).toBe(0);
+    const sink = new MemorySink();
+    w.sim.trace.addSink(sink);
+    // The manager's packets no longer reach the worker: its heartbeat times out, and no new session can start.
+    w.cluster.fabric.block("m1", "w1");
+    w.sim.scheduler.run({ until: (w.sim.now + 60_000_000) as never });
+    const failures = sink.records.filter((r) => r.kind === "agent.session-failed" && r.node === "w1");
+    const timedOut = failures.filter((r) => r.reason === "session initiation timed out");
+    expect(timedOut.length).toBeGreaterThanOrEqual(3);
+    // Each attempt gives up 5 s after it opened: attempts follow each other by 5 s plus a backoff below 8 s.
+    for (let i = 1; i < timedOut.length; i++) expect(timedOut[i]!.t - timedOut[i - 1]!.t).toBeGreaterThanOrEqual(5_000_000);
+    w.cluster.fabric.heal();
+    w.sim.scheduler.run({ until: (w.sim.now + 60_000_000) as never });
+    expect(w.cluster.node("w1").agent!.session).toBeDefined();
+  });
+
   it("garbage on port 2377 is dropped with a reason and the manager keeps serving", () => {
     const w = world();
     w.docker("m1", "docker swarm init");
