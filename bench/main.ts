@@ -52,6 +52,11 @@ const BENCHES: readonly Bench[] = [
     inTurn: ["20", "2h"],
   },
   {
+    name: "esp",
+    measures: "ESP seal + open of 1400-byte payloads against the bare AES-GCM of the same backend, node:crypto and noble",
+    duration: "about 30 s",
+  },
+  {
     name: "gossip",
     measures: "simulated seconds per wall second of the gossip plane: networkdb over memberlist, every frame AES-GCM, 100 nodes / 2 networks / 1 h by default, node:crypto then noble",
     duration: "about 20 s in turn (20 nodes, 10 min); about 3-4 min at its defaults",

@@ -136,6 +136,9 @@ export function espPadLength(payloadLength: number): number {
   return (espAlignBytes - ((payloadLength + espTrailerBytes) % espAlignBytes)) % espAlignBytes;
 }
 
+/** Where `encodeEsp` builds each packet's plaintext before sealing it. */
+let scratch = new Uint8Array(2048);
+
 /**
  * Seals one ESP packet: SPI ‖ seq ‖ IV ‖ AES-GCM(payload ‖ 1, 2, … ‖ pad
  * length ‖ next header) ‖ ICV.
@@ -156,16 +159,18 @@ export function encodeEsp(keys: EspKeys, fields: EspFields, aead: Aead): Uint8Ar
     throw new RangeError(`"nextHeader" expected a whole number from 0 to 255, got ${fields.nextHeader}`);
   }
   const padLength = espPadLength(fields.payload.length);
-  const plaintext = new Uint8Array(fields.payload.length + padLength + espTrailerBytes);
+  // The AEAD reads the plaintext and keeps none of it: one scratch buffer serves every packet.
+  const length = fields.payload.length + padLength + espTrailerBytes;
+  if (scratch.length < length) scratch = new Uint8Array(Math.max(length, 2 * scratch.length));
+  const plaintext = scratch.subarray(0, length);
   plaintext.set(fields.payload);
   for (let i = 0; i < padLength; i++) plaintext[fields.payload.length + i] = i + 1;
   plaintext[plaintext.length - 2] = padLength;
   plaintext[plaintext.length - 1] = fields.nextHeader;
 
-  const header = new Uint8Array(espHeaderBytes);
-  const view = new DataView(header.buffer);
-  view.setUint32(0, fields.spi, false);
-  view.setUint32(4, fields.seq, false);
+  const header = headerScratch;
+  writeUint32(header, 0, fields.spi);
+  writeUint32(header, 4, fields.seq);
   header.set(fields.iv, 8);
   const sealed = aead.seal(keys.key, nonceOf(keys.salt, fields.iv), plaintext, header.subarray(0, 8), keys.icvBytes);
   const out = new Uint8Array(espHeaderBytes + sealed.length);
@@ -267,11 +272,22 @@ function tooShort(length: number, need: number, spi?: number, seq?: number): Esp
 }
 
 /** RFC 4106 §4: the 12-byte GCM nonce is the SA's salt followed by the packet's IV. */
+/** salt ‖ IV, in a scratch buffer: the AEAD reads the nonce during the call and keeps none of it. */
 function nonceOf(salt: Uint8Array, iv: Uint8Array): Uint8Array {
-  const nonce = new Uint8Array(espSaltBytes + espIvBytes);
+  const nonce = nonceScratch;
   nonce.set(salt);
   nonce.set(iv, espSaltBytes);
   return nonce;
+}
+
+const nonceScratch = new Uint8Array(espSaltBytes + espIvBytes);
+const headerScratch = new Uint8Array(espHeaderBytes);
+
+function writeUint32(out: Uint8Array, at: number, value: number): void {
+  out[at] = value >>> 24;
+  out[at + 1] = (value >>> 16) & 0xff;
+  out[at + 2] = (value >>> 8) & 0xff;
+  out[at + 3] = value & 0xff;
 }
 
 function checkKeys(keys: EspKeys): void {
