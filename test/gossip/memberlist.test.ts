@@ -97,3 +97,18 @@ describe("memberlist under hostile packets", () => {
     expect(target.list.isRunning).toBe(true);
   });
 });
+
+describe("memberlist at rest", () => {
+  it("a gossip round with nothing queued sends nothing: once news has spread, only probes and their acks go out", () => {
+    const w = gossipWorld(4);
+    w.startAll();
+    w.run(seconds(60));
+    const sent = () => w.peers.reduce((n, p) => n + p.wire.counters.framesSent, 0);
+    const streams = () => w.peers.reduce((n, p) => n + p.list.counters.streamsOpened, 0);
+    const [before, streamsBefore] = [sent(), streams()];
+    w.run(seconds(20));
+    // 4 nodes × 20 probes, each a ping and an ack; push/pull goes over streams, not packets.
+    expect(sent() - before).toBe(4 * 20 * 2);
+    expect(streams() - streamsBefore).toBeGreaterThan(0);
+  });
+});
