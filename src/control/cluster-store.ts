@@ -81,6 +81,38 @@ export interface RootRotation {
   readonly crossSignedPem: string;
 }
 
+/**
+ * A swarm-scoped network as the managers know it (api/objects.proto Network,
+ * the parts modelled): its spec as `docker network create` gave it, and what
+ * the leader's allocator gave it (VNI, subnet, gateway).
+ */
+export interface StoredNetwork {
+  /** A 25-character swarmkit ID (identity.NewID). */
+  readonly id: string;
+  /** api Annotations.name: unique among the swarm's networks. */
+  readonly name: string;
+  /** api NetworkSpec.driver_config.name; only the overlay driver is modelled. */
+  readonly driver: "overlay";
+  /** Driver options (`--opt encrypted` is `{encrypted: ""}`), by name. */
+  readonly options: Readonly<Record<string, string>>;
+  /** api Annotations.labels (`--label`). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** api NetworkSpec.attachable: standalone containers may join it. */
+  readonly attachable: boolean;
+  /** api NetworkSpec.ingress: the routing-mesh network `swarm init` creates. */
+  readonly ingress: boolean;
+  /** The IPv4 subnet, `a.b.c.d/n`. */
+  readonly subnet: string;
+  /** Whether the subnet was asked for (`--subnet`), not drawn from the default address pool. */
+  readonly subnetFromSpec: boolean;
+  /** The subnet's gateway address. */
+  readonly gateway: string;
+  /** The VXLAN network identifier of its one subnet. */
+  readonly vni: number;
+  /** When the network object was created. */
+  readonly createdAt: Instant;
+}
+
 /** The cluster's PKI and membership state. */
 export interface ClusterState {
   readonly clusterId: string;
@@ -99,6 +131,8 @@ export interface ClusterState {
   readonly nodes: Map<string, StoredNode>;
   /** Removed node IDs, with when the entry may be pruned (the cert's NotAfter + 7 days). */
   readonly removedNodes: Map<string, Instant>;
+  /** The swarm-scoped networks, by ID. */
+  readonly networks: Map<string, StoredNetwork>;
   /** The network keys the key manager made (api Cluster.network_bootstrap_keys), 3 per subsystem. */
   networkKeys: readonly EncryptionKey[];
   /** The key manager's Lamport clock (api Cluster.encryption_key_lamport_clock). */

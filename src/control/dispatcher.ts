@@ -192,7 +192,7 @@ export class Dispatcher {
       for (const nodeId of this.sessions.keys()) this.send(nodeId);
       return;
     }
-    for (const action of actions) if (action.kind !== "update-cluster" && action.kind !== "remove-node") this.send(action.node.id);
+    for (const action of actions) if (action.kind === "create-node" || action.kind === "update-node") this.send(action.node.id);
   }
 
   private endRemoved(nodeId: string): void {

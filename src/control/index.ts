@@ -10,6 +10,7 @@ export {
   type CertificateRecord,
   type NodeTlsInfo,
   type StoredNode,
+  type StoredNetwork,
   type RootRotation,
   type ClusterState,
   type ClusterFields,
@@ -54,7 +55,32 @@ export {
   decodeNodeObject,
   encryptionKeyMessageOf,
 } from "./dispatcher-messages.js";
-export { type StoreActionMessage, type InternalRaftRequest, type ClusterObject, encodeInternalRaftRequest, decodeInternalRaftRequest } from "./store-actions.js";
+export {
+  type StoreActionMessage,
+  type InternalRaftRequest,
+  type ClusterObject,
+  type NetworkObject,
+  encodeInternalRaftRequest,
+  decodeInternalRaftRequest,
+  encodeNetworkObject,
+  decodeNetworkObject,
+} from "./store-actions.js";
+export { networkObjectOf, vxlanIdListOption } from "./network-object.js";
+export {
+  type Ipv4Subnet,
+  type SubnetParse,
+  vxlanIdStart,
+  vxlanIdEnd,
+  defaultAddressPool,
+  defaultSubnetPrefixLength,
+  parseSubnet,
+  ipv4Text,
+  subnetText,
+  gatewayOf,
+  overlaps,
+  nextFreeSubnet,
+  nextFreeVni,
+} from "./network-allocation.js";
 export { type ManagerStatusView, nodeObjectOf, base64Bytes, bytesBase64 } from "./node-object.js";
 export { type AgentOptions, Agent } from "./agent.js";
 export { connectLocal, localPeerOf } from "./local-channel.js";

@@ -17,12 +17,13 @@ import {
   splitPemBundle,
 } from "../pki/index.js";
 import { EventEmitter } from "eventemitter3";
-import { type Duration, type EventHandle, type Rng, seconds } from "../sim/index.js";
+import { type Duration, type EventHandle, type Instant, type Rng, seconds } from "../sim/index.js";
 import { type TlsIdentity, type TlsPeer, TrustStore } from "../tls/index.js";
 import { CaMethod } from "./ca-messages.js";
 import { rootRotationStart, trustedRootsPem } from "./ca-rotation.js";
 import { CaServer } from "./ca-server.js";
-import type { ClusterState } from "./cluster-store.js";
+import type { ClusterState, StoredNetwork } from "./cluster-store.js";
+import { defaultAddressPool, defaultSubnetPrefixLength, gatewayOf, nextFreeSubnet, parseSubnet, subnetText, vxlanIdStart } from "./network-allocation.js";
 import type { Dispatcher } from "./dispatcher.js";
 import { DispatcherMethod } from "./dispatcher-messages.js";
 import { type ControlContext, dialControlPlane, serveControlPlane } from "./endpoint.js";
@@ -289,6 +290,31 @@ export class ManagerServices extends EventEmitter<{ leadership: [leader: boolean
 }
 
 /**
+ * The routing-mesh network a new swarm starts with (swarmkit manager.go
+ * newIngressNetwork, allocated by the leader): the first subnet of the
+ * default address pool and the first VNI.
+ */
+function ingressNetwork(id: string, createdAt: Instant): StoredNetwork {
+  const pool = parseSubnet(defaultAddressPool);
+  if (!pool.ok) throw new Error(pool.reason);
+  const subnet = nextFreeSubnet(pool.subnet, defaultSubnetPrefixLength, [])!;
+  return {
+    id,
+    name: "ingress",
+    driver: "overlay",
+    options: {},
+    labels: {},
+    attachable: false,
+    ingress: true,
+    subnet: subnetText(subnet),
+    subnetFromSpec: false,
+    gateway: gatewayOf(subnet),
+    vni: vxlanIdStart,
+    createdAt,
+  };
+}
+
+/**
  * Creates a cluster on this node (swarmkit manager bootstrap): the root CA,
  * the cluster ID, both join tokens, and the node's own manager certificate,
  * signed locally.
@@ -310,6 +336,7 @@ export function initCluster(context: ControlContext, options: InitOptions): { st
     forceRotate: 0,
     nodes: new Map(),
     removedNodes: new Map(),
+    networks: new Map(),
     networkKeys: [],
     lamportClock: 0,
   };
@@ -334,6 +361,8 @@ export function initCluster(context: ControlContext, options: InitOptions): { st
     certificate: { role, csrPem, state: "issued", chainPem: issued.chainPem, err: "" },
     createdAt: sim.now,
   });
+  const ingress = ingressNetwork(newId(rng.fork("network-ids")), sim.now);
+  state.networks.set(ingress.id, ingress);
   sim.trace.record("swarm.init", { clusterId, nodeId, caDigest: root.digestHex }, context.node);
   const identity: NodeIdentity = {
     nodeId,

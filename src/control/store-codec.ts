@@ -1,6 +1,6 @@
 /**
  * The bytes of a raft entry: a proposal's store actions as swarmkit's
- * InternalRaftRequest, with each node and the cluster object written out as
+ * InternalRaftRequest, with each node, network and the cluster object written out as
  * they stand after the change (api/raft.proto, api/objects.proto).
  */
 
@@ -8,6 +8,7 @@ import forge from "node-forge";
 import type { RootCa } from "../pki/index.js";
 import type { ClusterState } from "./cluster-store.js";
 import { encryptionKeyMessageOf, unixMicrosAt } from "./dispatcher-messages.js";
+import { networkObjectOf } from "./network-object.js";
 import { nodeObjectOf } from "./node-object.js";
 import { type ClusterObject, type StoreActionMessage, decodeInternalRaftRequest, encodeInternalRaftRequest } from "./store-actions.js";
 import type { EntryCodec, StoreAction } from "./store.js";
@@ -65,6 +66,13 @@ function messageOf(action: StoreAction, state: ClusterState): StoreActionMessage
     }
     case "update-cluster":
       return { kind: "update", target: { cluster: clusterObjectOf({ ...state, ...action.changes }) } };
+    case "create-network":
+      return { kind: "create", target: { network: networkObjectOf(action.network) } };
+    case "remove-network": {
+      const network = state.networks.get(action.networkId);
+      if (network === undefined) throw new RangeError(`"networkId" expected a network of the store, got "${action.networkId}"`);
+      return { kind: "remove", target: { network: networkObjectOf(network) } };
+    }
   }
 }
 

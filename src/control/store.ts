@@ -12,13 +12,15 @@
 
 import { EventEmitter } from "eventemitter3";
 import type { Instant } from "../sim/index.js";
-import type { ClusterFields, ClusterState, StoredNode } from "./cluster-store.js";
+import type { ClusterFields, ClusterState, StoredNetwork, StoredNode } from "./cluster-store.js";
 
 /** One change to the store (api/raft.proto StoreAction, the objects modelled). */
 export type StoreAction =
   | { readonly kind: "create-node" | "update-node"; readonly node: StoredNode }
   | { readonly kind: "remove-node"; readonly nodeId: string; readonly removedUntil: Instant }
-  | { readonly kind: "update-cluster"; readonly changes: Partial<ClusterFields> };
+  | { readonly kind: "update-cluster"; readonly changes: Partial<ClusterFields> }
+  | { readonly kind: "create-network"; readonly network: StoredNetwork }
+  | { readonly kind: "remove-network"; readonly networkId: string };
 
 /** How a proposal ended: committed and applied, or not (no leader, leadership lost). */
 export type ProposalResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
@@ -72,6 +74,15 @@ export class ClusterStore extends EventEmitter<StoreEvents> {
     proposer.propose(this.codec.encode(requestId, actions, this.state), done);
   }
 
+  /**
+   * The actions proposed through this store and not applied yet, oldest
+   * first: what an allocator must treat as taken besides the committed state
+   * (swarmkit's allocator serializes its allocations the same way).
+   */
+  pendingActions(): StoreAction[] {
+    return [...this.proposed.values()].flat();
+  }
+
   /** A node object changed by `change` (a copy: objects in the state are replaced, never edited). */
   updateNode(proposer: Proposer | undefined, nodeId: string, change: (node: StoredNode) => Partial<StoredNode>, done?: (result: ProposalResult) => void): void {
     const node = this.state.nodes.get(nodeId);
@@ -109,6 +120,12 @@ function applyAction(state: ClusterState, action: StoreAction): void {
       return;
     case "update-cluster":
       Object.assign(state, action.changes);
+      return;
+    case "create-network":
+      state.networks.set(action.network.id, action.network);
+      return;
+    case "remove-network":
+      state.networks.delete(action.networkId);
       return;
   }
 }

@@ -15,6 +15,7 @@ import type { Simulation } from "../sim/index.js";
 import { type CommandResult, CommandRegistry, fail } from "./docker/registry.js";
 import { dockerVersion } from "./docker/version.js";
 import { dockerInfo } from "./docker/info.js";
+import { registerNetworkCommands } from "./docker/network-commands.js";
 import { registerNodeCommands } from "./docker/node-commands.js";
 import { registerSwarmCommands } from "./docker/swarm-commands.js";
 import { type MemberOptions, SwarmNode } from "./node.js";
@@ -39,6 +40,7 @@ export function defaultRegistry(): CommandRegistry<DockerContext> {
     .register("info", dockerInfo);
   registerSwarmCommands(registry);
   registerNodeCommands(registry);
+  registerNetworkCommands(registry);
   return registry;
 }
 

@@ -5,14 +5,17 @@ import { ProtoWriter } from "../../src/encoding/index.js";
 import {
   type ClusterObject,
   type InternalRaftRequest,
+  type NetworkObject,
   type StoreActionMessage,
   StoreActionKind,
   StoreObjectField,
   decodeClusterObject,
   decodeInternalRaftRequest,
+  decodeNetworkObject,
   decodeStoreAction,
   encodeClusterObject,
   encodeInternalRaftRequest,
+  encodeNetworkObject,
   encodeStoreAction,
 } from "../../src/control/store-actions.js";
 import { propertyRuns } from "../support/properties.js";
@@ -65,12 +68,33 @@ const arbCluster: fc.Arbitrary<ClusterObject> = fc.record({
   blacklistedCertificates: arbBlacklist,
 });
 
+const arbStringMap = fc.uniqueArray(fc.tuple(text, text), { selector: ([k]) => k, maxLength: 3 }).map((entries) => new Map(entries));
+const arbDriver = fc.record({ name: text, options: arbStringMap });
+const arbIpam = fc.record({ driver: arbDriver, configs: fc.array(fc.record({ subnet: text, gateway: text }), { maxLength: 2 }) });
+
+const arbNetwork: fc.Arbitrary<NetworkObject> = fc.record({
+  id: text,
+  meta: fc.record({ version: u64, createdAt: u64 }, { requiredKeys: ["version"] }),
+  spec: fc.record({
+    annotations: fc.record({ name: text, labels: arbStringMap }),
+    driverConfig: arbDriver,
+    ipv6Enabled: fc.boolean(),
+    internal: fc.boolean(),
+    ipam: arbIpam,
+    attachable: fc.boolean(),
+    ingress: fc.boolean(),
+  }),
+  driverState: arbDriver,
+  ipam: arbIpam,
+});
+
 const arbAction: fc.Arbitrary<StoreActionMessage> = fc.record({
   kind: fc.constantFrom("create", "update", "remove"),
   target: fc.oneof(
     arbNode.map((node) => ({ node })),
     arbCluster.map((cluster) => ({ cluster })),
-    fc.record({ opaque: fc.record({ type: fc.constantFrom("service", "task", "network", "secret", "config", "volume"), bytes: blob }) }),
+    arbNetwork.map((network) => ({ network })),
+    fc.record({ opaque: fc.record({ type: fc.constantFrom("service", "task", "secret", "config", "volume"), bytes: blob }) }),
   ),
 });
 
@@ -137,7 +161,8 @@ describe("raft log entry bytes, checked by hand", () => {
   it("numbers the kinds and targets as raft.proto does", () => {
     expect(StoreActionKind).toEqual({ unknown: 0, create: 1, update: 2, remove: 3 });
     expect(StoreObjectField.cluster).toBe(6);
-    expect(hex(encodeStoreAction({ kind: "update", target: { opaque: { type: "network", bytes: Uint8Array.of(0x0a, 0x01, 0x78) } } }))).toBe("08022a030a0178");
+    expect(StoreObjectField.network).toBe(5);
+    expect(hex(encodeStoreAction({ kind: "update", target: { opaque: { type: "service", bytes: Uint8Array.of(0x0a, 0x01, 0x78) } } }))).toBe("08021a030a0178");
   });
 });
 
@@ -151,7 +176,29 @@ describe("raft log entry round trips", () => {
     );
   });
 
-  it("round-trips any InternalRaftRequest of node, cluster and opaque actions", () => {
+  it("round-trips any network object", () => {
+    fc.assert(
+      fc.property(arbNetwork, (network) => {
+        expect(decodeNetworkObject(encodeNetworkObject(network))).toEqual({ ok: true, value: network });
+      }),
+      { seed: 504, numRuns: propertyRuns(300) },
+    );
+  });
+
+  it("writes a network's maps in key order with empty values kept, as gogoproto does", () => {
+    const driver = { name: "overlay", options: new Map([["encrypted", ""], ["a", "b"]]) };
+    const network: NetworkObject = {
+      id: "n",
+      meta: { version: 0 },
+      spec: { annotations: { name: "x", labels: new Map() }, driverConfig: driver, ipv6Enabled: false, internal: false, ipam: { driver: { name: "", options: new Map() }, configs: [] }, attachable: false, ingress: false },
+      driverState: { name: "", options: new Map() },
+      ipam: { driver: { name: "", options: new Map() }, configs: [] },
+    };
+    // Driver { name = 1 "overlay"; options = 2 {key "a", value "b"}; options = 2 {key "encrypted", value ""} }
+    expect(hex(encodeNetworkObject(network))).toContain("0a076f7665726c617912060a0161120162120d0a09656e637279707465641200");
+  });
+
+  it("round-trips any InternalRaftRequest of node, cluster, network and opaque actions", () => {
     fc.assert(
       fc.property(arbRequest, (request) => {
         expect(decodeInternalRaftRequest(encodeInternalRaftRequest(request))).toEqual({ ok: true, value: request });
