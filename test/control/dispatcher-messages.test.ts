@@ -29,9 +29,8 @@ import { subsystemGossip } from "../../src/control/keymanager.js";
 import { ProtoWriter } from "../../src/encoding/index.js";
 import { instant } from "../../src/sim/index.js";
 import { propertyRuns } from "../support/properties.js";
+import { fromHex as bytes, toHex as hex } from "../support/bytes.js";
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const bytes = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ""), "hex"));
 const text = fc.string({ unit: "binary", maxLength: 12 });
 const blob = fc.uint8Array({ maxLength: 24 });
 const u64 = fc.maxSafeNat();

@@ -19,9 +19,8 @@ import {
   encodeStoreAction,
 } from "../../src/control/store-actions.js";
 import { propertyRuns } from "../support/properties.js";
+import { fromHex as bytes, toHex as hex } from "../support/bytes.js";
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const bytes = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ""), "hex"));
 const text = fc.string({ unit: "binary", maxLength: 12 });
 const blob = fc.uint8Array({ maxLength: 24 });
 const u64 = fc.maxSafeNat();

@@ -3,9 +3,8 @@ import { describe, expect, it } from "vitest";
 import { type GoStruct, goStructFrom, readGoStruct, writeGoStruct } from "../../src/encoding/go-struct.js";
 import { MsgpackWriter, legacyGoMsgpack } from "../../src/encoding/msgpack.js";
 import { propertyRuns } from "../support/properties.js";
+import { fromHex as bytes, toHex as hex } from "../support/bytes.js";
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const bytes = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
 
 /** memberlist net.go's ping, in declaration order. */
 const ping = [

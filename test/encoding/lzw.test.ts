@@ -3,9 +3,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { lzwCompress, lzwDecompress } from "../../src/encoding/lzw.js";
 import { propertyRuns } from "../support/properties.js";
+import { fromHex as bytes, toHex as hex } from "../support/bytes.js";
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const bytes = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
 const ascii = (s: string) => new TextEncoder().encode(s);
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 

@@ -2,9 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type MsgpackValue, MsgpackWriter, decodeMsgpack, legacyGoMsgpack, msgpackMaxDepth } from "../../src/encoding/msgpack.js";
 import { propertyRuns } from "../support/properties.js";
+import { fromHex as bytes, toHex as hex } from "../support/bytes.js";
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const bytes = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
 const w = () => new MsgpackWriter();
 
 describe("MessagePack writer: the formats go-msgpack's MsgpackHandle{} picks", () => {

@@ -10,8 +10,8 @@ import {
 import { ProtoWriter, readFields } from "../../src/encoding/index.js";
 import { MessageReassembler, decodeRequest, encodeRequest, grpcErrorText } from "../../src/control/rpc-frame.js";
 import { propertyRuns } from "../support/properties.js";
+import { toHex as hex } from "../support/bytes.js";
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 
 describe("protocol buffers", () => {
   it("encodes the protobuf documentation's examples", () => {

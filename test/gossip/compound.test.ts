@@ -14,9 +14,8 @@ import {
 } from "../../src/gossip/compound.js";
 import { MessageType, encodeMessage } from "../../src/gossip/messages.js";
 import { propertyRuns } from "../support/properties.js";
+import { fromHex as bytes, toHex as hex } from "../support/bytes.js";
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const bytes = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
 const ascii = (s: string) => new TextEncoder().encode(s);
 const parts = fc.array(fc.uint8Array({ maxLength: 60 }), { maxLength: 20 });
 

@@ -3,9 +3,8 @@ import { describe, expect, it } from "vitest";
 import { legacyGoMsgpack } from "../../src/encoding/msgpack.js";
 import { type GossipMessage, MessageType, type PushNodeState, decodeMessage, encodeGossipMessage, encodeMessage } from "../../src/gossip/messages.js";
 import { propertyRuns } from "../support/properties.js";
+import { fromHex as bytes, toHex as hex } from "../support/bytes.js";
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const bytes = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
 const ip = Uint8Array.of(10, 0, 0, 1);
 /** config.go BuildVsnArray for protocol 1..5 speaking 2, delegate 0: pmin, pmax, pcur, dmin, dmax, dcur. */
 const vsn = Uint8Array.of(1, 5, 2, 0, 0, 0);

@@ -33,9 +33,8 @@ import {
   makeCompoundMessage,
 } from "../../src/gossip/networkdb-messages.js";
 import { propertyRuns } from "../support/properties.js";
+import { fromHex as bytes, toHex as hex } from "../support/bytes.js";
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const bytes = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ""), "hex"));
 const empty = new Uint8Array(0);
 
 const text = fc.string({ unit: "binary", maxLength: 12 });

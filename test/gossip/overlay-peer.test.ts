@@ -16,9 +16,8 @@ import {
 } from "../../src/gossip/overlay-peer.js";
 import { formatMac } from "../../src/net/index.js";
 import { propertyRuns } from "../support/properties.js";
+import { fromHex as bytes, toHex as hex } from "../support/bytes.js";
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-const bytes = (h: string) => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ""), "hex"));
 const ascii = (s: string) => hex(new TextEncoder().encode(s));
 
 const text = fc.string({ unit: "binary", maxLength: 12 });

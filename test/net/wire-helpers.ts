@@ -10,10 +10,5 @@ export const arbPort = fc.nat({ max: 0xffff });
 /** A payload of up to `max` bytes. */
 export const arbPayload = (max = 1600) => fc.uint8Array({ maxLength: max });
 
-export { concat };
+export { concat, fromHex } from "../support/bytes.js";
 
-/** Bytes from a hex string (whitespace ignored). */
-export function fromHex(hex: string): Uint8Array {
-  const clean = hex.replace(/\s+/g, "");
-  return Uint8Array.from(clean.match(/../g) ?? [], (h) => parseInt(h, 16));
-}

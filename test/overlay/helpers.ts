@@ -7,14 +7,7 @@ export const noble: Aead = createAead("noble");
 export const node: Aead = createAead("node");
 export const backends: readonly Aead[] = [noble, node];
 
-export function fromHex(hex: string): Uint8Array {
-  if (hex.length % 2 !== 0 || !/^[0-9a-f]*$/.test(hex)) throw new Error(`bad hex: ${hex}`);
-  return Uint8Array.from({ length: hex.length / 2 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16));
-}
-
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
+export { fromHex, toHex } from "../support/bytes.js";
 
 /** A copy of `bytes` with bit `bit` (counted over the whole array) flipped. */
 export function flipBit(bytes: Uint8Array, bit: number): Uint8Array {

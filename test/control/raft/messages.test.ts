@@ -18,8 +18,8 @@ import {
   raftMethod,
 } from "../../../src/control/raft/index.js";
 import { propertyRuns } from "../../support/properties.js";
+import { toHex as hex } from "../../support/bytes.js";
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const fromHex = (s: string) => new Uint8Array(Buffer.from(s.replaceAll(" ", ""), "hex"));
 
 /** Raft IDs, terms and indexes: the whole range a JavaScript number holds exactly. */
