@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Fabric, attachPcap, fixedLatency, type Stream } from "../../src/net/index.js";
 import { Simulation, ms } from "../../src/sim/index.js";
 import { concat } from "./wire-helpers.js";
+import { toHex } from "../support/bytes.js";
 
 
 const text = (s: string) => new TextEncoder().encode(s);
-const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 
 /** A VXLAN header (flags 0x08, VNI 4096) and a small Ethernet frame, so tshark dissects it cleanly. */
 function vxlanFrame(): Uint8Array {

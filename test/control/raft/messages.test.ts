@@ -18,9 +18,8 @@ import {
   raftMethod,
 } from "../../../src/control/raft/index.js";
 import { propertyRuns } from "../../support/properties.js";
-import { toHex as hex } from "../../support/bytes.js";
+import { fromHex, toHex as hex } from "../../support/bytes.js";
 
-const fromHex = (s: string) => new Uint8Array(Buffer.from(s.replaceAll(" ", ""), "hex"));
 
 /** Raft IDs, terms and indexes: the whole range a JavaScript number holds exactly. */
 const id = fc.oneof(fc.integer({ min: 0, max: 300 }), fc.maxSafeNat());
