@@ -99,6 +99,8 @@ export class SwarmNode {
   private options: MemberOptions = { rsaBits: 2048 };
   /** Gossip keys of memberships it no longer has (a restart or a leave starts a new key store). */
   private formerGossipKeys: EncryptionKey[] = [];
+  /** Draws each new key set's delay (`cluster.keyDelay`). */
+  private readonly keyDelayRandom: Rng;
 
   constructor(
     spec: NodeSpec,
@@ -108,6 +110,7 @@ export class SwarmNode {
     readonly control: ControlContext,
   ) {
     this.name = spec.name;
+    this.keyDelayRandom = control.rng.fork("key-delay");
     this.intendedRole = spec.role;
     this.os = spec.os;
   }
@@ -349,19 +352,13 @@ export class SwarmNode {
       this.installKeys(member, keys, managers);
       return;
     }
-    const delay = this.keyDelayRng().int(0, limit) as Duration;
+    const delay = this.keyDelayRandom.int(0, limit) as Duration;
     const timer = this.control.sim.scheduler.after(delay, "agent.key-delay", () => {
       const pending = member.pendingKeys;
       member.pendingKeys = undefined;
       if (pending !== undefined && this.member === member) this.installKeys(member, pending.keys, pending.managers);
     });
     member.pendingKeys = { keys, managers, timer };
-  }
-
-  private keyDelayRandom: Rng | undefined;
-  private keyDelayRng(): Rng {
-    this.keyDelayRandom ??= this.control.rng.fork("key-delay");
-    return this.keyDelayRandom;
   }
 
   private hasNewTag(member: Member, keys: readonly EncryptionKey[]): boolean {
