@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { subsystemGossip } from "../../src/control/index.js";
-import { gossipDropReasons, gossipKeyFileName, overlayPeerTable } from "../../src/gossip/index.js";
+import { defaultAead } from "../../src/crypto/index.js";
+import { MessageType, decryptPayload, encodeGossipMessage, gossipDropReasons, gossipKeyFileName, overlayPeerTable } from "../../src/gossip/index.js";
 import { MemorySink, instant, minutes, seconds, toHex } from "../../src/sim/index.js";
 import { type World, tokenOf, world } from "../support/swarm.js";
 
@@ -33,14 +34,19 @@ describe("the gossip plane of a swarm", () => {
     }
   });
 
-  it("the wire's primary follows the agent's middle key across rotations, and no frame is dropped for want of a key", () => {
+  it("after each rotation every node seals its frames with the store's middle gossip key, and no frame is dropped for want of a key", () => {
     const { w } = swarm({ keyDelayUs: minutes(3) });
-    for (let k = 0; k < 4; k++) {
-      advance(w, interval);
+    const start = w.sim.now;
+    const ping = encodeGossipMessage({ type: MessageType.ping, SeqNo: 1, Node: "x" });
+    for (let k = 1; k <= 4; k++) {
+      // Past the k-th rotation and the longest key delay.
+      w.sim.scheduler.run({ until: instant(start + k * interval + minutes(4)) });
+      const keys = w.cluster.node("m1").store!.state.networkKeys.filter((key) => key.subsystem === subsystemGossip);
+      const [oldest, middle, newest] = keys.slice().sort((a, b) => a.lamportTime - b.lamportTime);
       for (const name of names) {
-        const node = w.cluster.node(name);
-        // The ring the wire seals with is the agent's, primary first.
-        expect(toHex(node.keys!.gossipRing[0]!)).toBe(toHex(node.keys!.gossipKeysSeen().find((key) => key.lamportTime === node.keys!.held(subsystemGossip).primary)!.key));
+        const frame = w.cluster.node(name).gossip!.wire.packet([ping], false);
+        expect(decryptPayload([middle!.key], frame, new Uint8Array(0), defaultAead()).ok, `${name} after rotation ${k}`).toBe(true);
+        expect(decryptPayload([oldest!.key, newest!.key], frame, new Uint8Array(0), defaultAead()).ok, name).toBe(false);
       }
     }
     for (const name of names) expect(dropsOf(w, name, "no-key"), name).toBe(0);
