@@ -211,6 +211,8 @@ export function wrapStream(msg: Uint8Array, options: { readonly compression: boo
 export interface UnwrappedPacket {
   readonly messages: Uint8Array[];
   readonly problems: string[];
+  /** The CRC header did not match: the packet was dropped whole, its one problem saying so. */
+  badCrc: boolean;
 }
 
 /**
@@ -221,14 +223,16 @@ export interface UnwrappedPacket {
  *
  * @example
  * ```ts
- * unwrapPacket(makeCompoundMessage([Uint8Array.of(0x0b, 0x80)])); // { messages: [0b 80], problems: [] }
+ * unwrapPacket(makeCompoundMessage([Uint8Array.of(0x0b, 0x80)])); // { messages: [0b 80], problems: [], badCrc: false }
  * ```
  */
 export function unwrapPacket(packet: Uint8Array, limitBytes = decompressLimitBytes): UnwrappedPacket {
-  const out: UnwrappedPacket = { messages: [], problems: [] };
+  const out: UnwrappedPacket = { messages: [], problems: [], badCrc: false };
   const checked = checkCrc(packet);
-  if (!checked.ok) out.problems.push(checked.reason);
-  else unwrap(checked.value, 0, limitBytes, out);
+  if (!checked.ok) {
+    out.problems.push(checked.reason);
+    out.badCrc = true;
+  } else unwrap(checked.value, 0, limitBytes, out);
   return out;
 }
 

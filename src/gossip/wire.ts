@@ -168,7 +168,7 @@ export class GossipWire {
       plain = opened.plaintext;
     }
     const unwrapped = unwrapPacket(plain);
-    for (const problem of unwrapped.problems) this.dropped(from, problem.startsWith("Got invalid checksum") ? "bad-crc" : "malformed", problem);
+    for (const problem of unwrapped.problems) this.dropped(from, unwrapped.badCrc ? "bad-crc" : "malformed", problem);
     if (unwrapped.messages.length === 0) return { ok: false };
     this.counters.framesReceived++;
     return { ok: true, messages: unwrapped.messages };

@@ -131,12 +131,13 @@ describe("packets and streams before encryption", () => {
 
   it("opens a packet down to its messages, as ingestPacket and handleCommand do", () => {
     const nested = makeCompoundMessage([ping, compressPayload(makeCompoundMessage([ping, ping]))]);
-    expect(unwrapPacket(addCrc(wrapPacket(nested, { compression: true, crc: false })))).toEqual({ messages: [ping, ping, ping], problems: [] });
+    expect(unwrapPacket(addCrc(wrapPacket(nested, { compression: true, crc: false })))).toEqual({ messages: [ping, ping, ping], problems: [], badCrc: false });
     const cut = makeCompoundMessage([ping, ping]).subarray(0, -1);
-    expect(unwrapPacket(cut)).toEqual({ messages: [ping], problems: ["Compound request had 1 truncated messages"] });
+    expect(unwrapPacket(cut)).toEqual({ messages: [ping], problems: ["Compound request had 1 truncated messages"], badCrc: false });
     const badCrc = addCrc(ping);
     badCrc[5]! ^= 1;
     expect(unwrapPacket(badCrc).problems[0]).toMatch(/^Got invalid checksum/);
+    expect(unwrapPacket(badCrc).badCrc).toBe(true);
     expect(unwrapPacket(makeCompoundMessage([new Uint8Array(0), bytes("0901")])).problems).toEqual([
       "missing message type byte",
       "Failed to decompress payload: compress: expected a map, got number",

@@ -115,6 +115,16 @@ describe("gossip wire", () => {
     expect(wireWith([testKey(1)]).wire.openPacket(v0, from)).toEqual({ ok: true, messages: [ping] });
   });
 
+  it("counts a packet whose CRC does not match as bad-crc", () => {
+    const { wire } = wireWith([]);
+    const packet = wireWith([]).wire.packet([ping, alive], true);
+    expect(packet[0]).toBe(12);
+    const bad = packet.slice();
+    bad[bad.length - 1]! ^= 0x40;
+    expect(wire.openPacket(bad, from)).toEqual({ ok: false });
+    expect(wire.counters.dropped).toMatchObject({ "bad-crc": 1, malformed: 0 });
+  });
+
   it("takes compound packets apart and reports a truncated part as malformed while keeping the rest", () => {
     const { wire } = wireWith([]);
     const compound = makeCompoundMessage([ping, alive]);
