@@ -113,6 +113,105 @@ export interface StoredNetwork {
   readonly createdAt: Instant;
 }
 
+/**
+ * swarmkit api/types.proto TaskState, as names, in the order a task goes
+ * through them (the proto's values rise with it: NEW = 0 ... REMOVE = 800).
+ */
+export type TaskStateName =
+  | "new"
+  | "pending"
+  | "assigned"
+  | "accepted"
+  | "preparing"
+  | "ready"
+  | "starting"
+  | "running"
+  | "complete"
+  | "shutdown"
+  | "failed"
+  | "rejected"
+  | "remove"
+  | "orphaned";
+
+/** A service's virtual IP on one of its networks (api Endpoint.VirtualIP). */
+export interface VirtualIp {
+  readonly networkId: string;
+  /** With its prefix length, as swarmkit stores it: `"10.0.1.2/24"`. */
+  readonly addr: string;
+}
+
+/**
+ * A replicated service as the managers know it (api/objects.proto Service,
+ * the parts modelled): `docker service create`'s spec, and the VIPs the
+ * allocator gave it on each of its networks.
+ */
+export interface StoredService {
+  /** A 25-character swarmkit ID. */
+  readonly id: string;
+  /** api Annotations.name: unique among the swarm's services. */
+  readonly name: string;
+  /** api ContainerSpec.image, as given (`nginx`, `radial/busyboxplus:curl`). */
+  readonly image: string;
+  /** api ContainerSpec.args: the words after the image (`sh`, `-c`, `curl ...`). */
+  readonly args: readonly string[];
+  /** The networks its tasks attach to (api NetworkAttachmentConfig.target, resolved to IDs), in the order given. */
+  readonly networks: readonly string[];
+  /** api ReplicatedService.replicas. */
+  readonly replicas: number;
+  /** api Annotations.labels (`--label`). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** api Endpoint.VirtualIPs: one per network, once allocated (empty until then). */
+  readonly virtualIps: readonly VirtualIp[];
+  /** api Meta.version.index: bumped by each update (`docker service scale`). */
+  readonly version: number;
+  readonly createdAt: Instant;
+  readonly updatedAt: Instant;
+}
+
+/** A task's address on one network (api NetworkAttachment). */
+export interface TaskNetworkAttachment {
+  readonly networkId: string;
+  /** With prefix length: `"10.0.1.5/24"`. */
+  readonly addresses: readonly string[];
+}
+
+/**
+ * A task as the managers know it (api/objects.proto Task, the parts
+ * modelled): one replica of a service on one node, or, with no service, the
+ * network attachment of a standalone container (`docker run --network` on an
+ * attachable network; swarmkit's NetworkAttachmentSpec).
+ */
+export interface StoredTask {
+  readonly id: string;
+  /** The service it belongs to; "" for a network attachment. */
+  readonly serviceId: string;
+  /** Its replica slot, from 1. 0 for a network attachment. */
+  readonly slot: number;
+  /** The node the scheduler put it on; "" until scheduled. */
+  readonly nodeId: string;
+  /** api Task.desired_state. */
+  readonly desiredState: TaskStateName;
+  /** api TaskStatus.state. */
+  readonly state: TaskStateName;
+  /** api TaskStatus.message ("assigned", "started", ...). */
+  readonly message: string;
+  /** api TaskStatus.err: why it failed or was rejected. */
+  readonly err: string;
+  /** api TaskStatus.timestamp: when the state last changed. */
+  readonly stateAt: Instant;
+  /** api ContainerStatus.container_id, once the node started its container (64 hex). */
+  readonly containerId: string;
+  /** api ContainerStatus.exit_code, once it exited. */
+  readonly exitCode: number;
+  /** For a network attachment: the standalone container's ID (api NetworkAttachmentSpec.container_id). */
+  readonly attachmentContainerId: string;
+  /** Its addresses, once allocated (api Task.networks). */
+  readonly networks: readonly TaskNetworkAttachment[];
+  /** api Meta.version.index. */
+  readonly version: number;
+  readonly createdAt: Instant;
+}
+
 /** The cluster's PKI and membership state. */
 export interface ClusterState {
   readonly clusterId: string;
@@ -133,6 +232,10 @@ export interface ClusterState {
   readonly removedNodes: Map<string, Instant>;
   /** The swarm-scoped networks, by ID. */
   readonly networks: Map<string, StoredNetwork>;
+  /** The services, by ID. */
+  readonly services: Map<string, StoredService>;
+  /** The tasks (and network attachments), by ID. */
+  readonly tasks: Map<string, StoredTask>;
   /** The network keys the key manager made (api Cluster.network_bootstrap_keys), 3 per subsystem. */
   networkKeys: readonly EncryptionKey[];
   /** The key manager's Lamport clock (api Cluster.encryption_key_lamport_clock). */

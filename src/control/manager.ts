@@ -337,6 +337,8 @@ export function initCluster(context: ControlContext, options: InitOptions): { st
     nodes: new Map(),
     removedNodes: new Map(),
     networks: new Map(),
+    services: new Map(),
+    tasks: new Map(),
     networkKeys: [],
     lamportClock: 0,
   };

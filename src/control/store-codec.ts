@@ -73,6 +73,8 @@ function messageOf(action: StoreAction, state: ClusterState): StoreActionMessage
       if (network === undefined) throw new RangeError(`"networkId" expected a network of the store, got "${action.networkId}"`);
       return { kind: "remove", target: { network: networkObjectOf(network) } };
     }
+    default:
+      throw new RangeError(`store action "${action.kind}" has no encoding yet`);
   }
 }
 

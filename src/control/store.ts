@@ -12,7 +12,7 @@
 
 import { EventEmitter } from "eventemitter3";
 import type { Instant } from "../sim/index.js";
-import type { ClusterFields, ClusterState, StoredNetwork, StoredNode } from "./cluster-store.js";
+import type { ClusterFields, ClusterState, StoredNetwork, StoredNode, StoredService, StoredTask } from "./cluster-store.js";
 
 /** One change to the store (api/raft.proto StoreAction, the objects modelled). */
 export type StoreAction =
@@ -20,7 +20,11 @@ export type StoreAction =
   | { readonly kind: "remove-node"; readonly nodeId: string; readonly removedUntil: Instant }
   | { readonly kind: "update-cluster"; readonly changes: Partial<ClusterFields> }
   | { readonly kind: "create-network"; readonly network: StoredNetwork }
-  | { readonly kind: "remove-network"; readonly networkId: string };
+  | { readonly kind: "remove-network"; readonly networkId: string }
+  | { readonly kind: "create-service" | "update-service"; readonly service: StoredService }
+  | { readonly kind: "remove-service"; readonly serviceId: string }
+  | { readonly kind: "create-task" | "update-task"; readonly task: StoredTask }
+  | { readonly kind: "remove-task"; readonly taskId: string };
 
 /** How a proposal ended: committed and applied, or not (no leader, leadership lost). */
 export type ProposalResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
@@ -126,6 +130,20 @@ function applyAction(state: ClusterState, action: StoreAction): void {
       return;
     case "remove-network":
       state.networks.delete(action.networkId);
+      return;
+    case "create-service":
+    case "update-service":
+      state.services.set(action.service.id, action.service);
+      return;
+    case "remove-service":
+      state.services.delete(action.serviceId);
+      return;
+    case "create-task":
+    case "update-task":
+      state.tasks.set(action.task.id, action.task);
+      return;
+    case "remove-task":
+      state.tasks.delete(action.taskId);
       return;
   }
 }
