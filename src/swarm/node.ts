@@ -32,6 +32,7 @@ import {
 import type { Host, Ipv4Address } from "../net/index.js";
 import type { Duration, EventHandle, Rng } from "../sim/index.js";
 import { NodeGossip } from "./node-gossip.js";
+import type { LogLine } from "../workload/types.js";
 import type { NodeOs, NodeRole, NodeSpec } from "./spec.js";
 
 /**
@@ -99,6 +100,8 @@ export class SwarmNode {
   private options: MemberOptions = { rsaBits: 2048 };
   /** Gossip keys of memberships it no longer has (a restart or a leave starts a new key store). */
   private formerGossipKeys: EncryptionKey[] = [];
+  /** The containers this machine runs, and what they wrote. */
+  readonly runtime = { logsOf: (_taskId: string): readonly LogLine[] => [] };
   /** Draws each new key set's delay (`cluster.keyDelay`). */
   private readonly keyDelayRandom: Rng;
 
@@ -399,6 +402,14 @@ export class SwarmNode {
   /** Every gossip key it ever received (for `gossip-keys.txt`). */
   gossipKeysSeen(): EncryptionKey[] {
     return [...(this.member?.keys.gossipKeysSeen() ?? []), ...this.formerGossipKeys];
+  }
+
+  /**
+   * What the container of task `taskId` wrote on this node, oldest first
+   * (for `docker service logs`); none if the node never ran it.
+   */
+  taskLogs(taskId: string): readonly LogLine[] {
+    return this.runtime.logsOf(taskId);
   }
 
   /** The manager address it joined through (for `docker info`). */
