@@ -162,12 +162,15 @@ function readStep(r: Reader, node: YamlNode, firstManager: string, names: readon
     return duration === undefined ? undefined : { kind: "wait", duration, where };
   }
   if (isMap(node) && node.items.some((p) => isScalar(p.key) && p.key.value === "show")) {
-    const e = r.entries(node, "a show step", ["show"], ["expect"]);
-    const what = r.oneOf(e?.get("show")?.value, "show", ["keyrings", "gossip"] as const);
+    const e = r.entries(node, "a show step", ["show"], ["expect", "search"]);
+    const what = r.oneOf(e?.get("show")?.value, "show", ["keyrings", "gossip", "wire"] as const);
     const expectNode = e?.get("expect")?.value;
     const expect = expectNode === undefined ? undefined : readExpectation(r, expectNode);
-    if (what === undefined || (expectNode !== undefined && expect === undefined)) return undefined;
-    return { kind: "show", what, where, ...(expect === undefined ? {} : { expect }) };
+    const searchNode = e?.get("search");
+    if (searchNode !== undefined && what !== "wire") return r.problem(searchNode.key, `"search" is a key of show: wire only, not of show: ${what}`);
+    const search = searchNode === undefined ? undefined : r.strings(searchNode.value, "search (strings to look for on the wire)");
+    if (what === undefined || (expectNode !== undefined && expect === undefined) || (searchNode !== undefined && search === undefined)) return undefined;
+    return { kind: "show", what, where, ...(expect === undefined ? {} : { expect }), ...(search === undefined ? {} : { search }) };
   }
   const faultKey = faultKeyOf(node);
   if (faultKey !== undefined) return readFaultStep(r, node, faultKey, names);

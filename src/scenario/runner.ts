@@ -8,7 +8,7 @@ import type { KeyCache } from "../pki/index.js";
 import { Cluster, type CommandOutput, type CommandResult, expandVariables, fail, isDeferred, keyringTable, gossipTable, splitCommandLine } from "../swarm/index.js";
 import { type CheckResult, checkOutput } from "./expect.js";
 import { FaultInjector, describeFault } from "./fault-actions.js";
-import type { DockerStep, Scenario, Step } from "./types.js";
+import type { DockerStep, Scenario, ShowStep, Step } from "./types.js";
 
 /** How to run a scenario. */
 export interface ScenarioRunOptions {
@@ -69,7 +69,8 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
   const sim = new Simulation({ seed });
   for (const sink of options.sinks ?? []) sim.trace.addSink(sink);
   sim.trace.record("sim.start", { seed, scenario: scenario.name });
-  const cluster = new Cluster(sim, scenario.cluster, scenario.underlay, options.keyCache === undefined ? {} : { keyCache: options.keyCache });
+  const wireSearch = scenario.steps.flatMap((s) => (s.kind === "show" ? (s.search ?? []) : []));
+  const cluster = new Cluster(sim, scenario.cluster, scenario.underlay, { wireSearch, ...(options.keyCache === undefined ? {} : { keyCache: options.keyCache }) });
   options.onCluster?.(cluster);
 
   const limit = options.until === undefined ? Infinity : options.until;
@@ -129,7 +130,7 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
     if (step.kind === "show") {
       const text = `show ${step.what}`;
       sim.trace.record("step", { index, step: text });
-      const output = { stdout: step.what === "keyrings" ? keyringTable(cluster) : gossipTable(cluster), stderr: "", exitCode: 0 };
+      const output = { stdout: showTable(cluster, step), stderr: "", exitCode: 0 };
       const checks = step.expect === undefined ? [] : checkOutput(step.expect, output);
       steps.push({ index, kind: "show", text, at: sim.now, output, checks, line: step.where.line });
       return;
@@ -171,6 +172,13 @@ export function runScenario(scenario: Scenario, options: ScenarioRunOptions = {}
     traceRecords: sim.trace.count,
     fingerprint: sim.trace.fingerprint(),
   };
+}
+
+/** What a show step prints. */
+function showTable(cluster: Cluster, step: ShowStep): string {
+  if (step.what === "keyrings") return keyringTable(cluster);
+  if (step.what === "gossip") return gossipTable(cluster);
+  return cluster.census.table(step.search ?? []);
 }
 
 function runDockerStep(

@@ -87,7 +87,9 @@ export interface FaultStep {
  */
 export interface ShowStep {
   readonly kind: "show";
-  readonly what: "keyrings" | "gossip";
+  readonly what: "keyrings" | "gossip" | "wire";
+  /** For `show: wire`: strings to look for in clear in every packet on the wire. */
+  readonly search?: readonly string[];
   readonly expect?: Expectation;
   readonly where: SourcePos;
 }

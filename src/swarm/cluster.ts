@@ -19,6 +19,7 @@ import { registerNetworkCommands } from "./docker/network-commands.js";
 import { registerNodeCommands } from "./docker/node-commands.js";
 import { registerSwarmCommands } from "./docker/swarm-commands.js";
 import { type MemberOptions, SwarmNode } from "./node.js";
+import { WireCensus } from "./wire-census.js";
 
 declare module "../sim/trace.js" {
   interface TraceKinds {
@@ -62,6 +63,8 @@ export interface ClusterOptions {
   readonly keyDelayUs?: number;
   /** Which key nodes send with (`cluster.primaryKey`); default "middle", as Swarm. */
   readonly primaryKey?: PrimaryChoice;
+  /** Strings the wire census looks for in every packet (`show: wire` steps' `search`). */
+  readonly wireSearch?: readonly string[];
 }
 
 /** The simulated world of one run. */
@@ -69,6 +72,8 @@ export class Cluster {
   readonly fabric: Fabric;
   /** The digest of every packet on the wire, folded into the trace at the end of a run. */
   readonly wire: WireDigest;
+  /** Every packet on the wire, by path, and where the searched strings appeared in clear (`show: wire`). */
+  readonly census: WireCensus;
   readonly nodes = new Map<string, SwarmNode>();
   readonly registry = defaultRegistry();
   /** Every TLS session's secrets, for `tls-keylog.txt`. */
@@ -100,6 +105,7 @@ export class Cluster {
     this.primaryKey = options.primaryKey ?? spec.primaryKey ?? "middle";
     this.fabric = new Fabric(sim, underlay);
     this.wire = attachWireDigest(this.fabric);
+    this.census = new WireCensus(this.fabric, options.wireSearch);
     for (const nodeSpec of spec.nodes) this.addNode(nodeSpec);
   }
 

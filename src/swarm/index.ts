@@ -18,3 +18,4 @@ export { type SplitResult, splitCommandLine, joinCommandLine, expandVariables, r
 export { type CommandSpec, type FlagSpec, type FlagType, type FlagValue, type ParsedCommand, type ParseOutcome, parseCommand } from "./docker/command.js";
 export { MODELLED_ENGINE, dockerVersion } from "./docker/version.js";
 export { keyringTable, gossipTable } from "./keyrings.js";
+export { type WirePath, WireCensus, wirePaths, wirePathOf, indexOfBytes } from "./wire-census.js";
