@@ -17,6 +17,7 @@ import { dockerVersion } from "./docker/version.js";
 import { dockerInfo } from "./docker/info.js";
 import { registerNetworkCommands } from "./docker/network-commands.js";
 import { registerNodeCommands } from "./docker/node-commands.js";
+import { registerServiceCommands } from "./docker/service-commands.js";
 import { registerSwarmCommands } from "./docker/swarm-commands.js";
 import { type MemberOptions, SwarmNode } from "./node.js";
 import { WireCensus } from "./wire-census.js";
@@ -42,6 +43,7 @@ export function defaultRegistry(): CommandRegistry<DockerContext> {
   registerSwarmCommands(registry);
   registerNodeCommands(registry);
   registerNetworkCommands(registry);
+  registerServiceCommands(registry);
   return registry;
 }
 

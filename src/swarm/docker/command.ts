@@ -12,7 +12,7 @@ import { tryParseDuration } from "../../sim/index.js";
 import { type CommandOutput, fail } from "./registry.js";
 
 /** A flag's type: what value it takes. */
-export type FlagType = "bool" | "string" | "duration" | "int" | "stringArray";
+export type FlagType = "bool" | "string" | "duration" | "int" | "uint" | "stringArray";
 
 /** One flag of a command. */
 export interface FlagSpec {
@@ -38,6 +38,12 @@ export interface CommandSpec {
   readonly flags: readonly FlagSpec[];
   /** How many positional arguments: exactly, or at least/at most. */
   readonly args: { readonly exactly: number } | { readonly min: number; readonly max: number };
+  /**
+   * `false` when flags end at the first argument, as pflag's
+   * `SetInterspersed(false)` makes them (`docker service create IMAGE ARG...`:
+   * the words after the image are the container's, flags or not). Default true.
+   */
+  readonly interspersed?: boolean;
 }
 
 /** A flag's parsed value. Durations are in microseconds. */
@@ -78,11 +84,36 @@ function convert(spec: CommandSpec, flag: FlagSpec, shown: string, raw: string, 
       return [...((previous as string[] | undefined) ?? []), raw];
     case "int":
       return /^[-+]?\d+$/.test(raw) ? Number(raw) : invalid(`strconv.ParseInt: parsing "${raw}": invalid syntax`);
+    case "uint": {
+      const parsed = parseUint(raw);
+      return typeof parsed === "number" ? parsed : invalid(`strconv.ParseUint: parsing "${raw}": ${parsed.error}`);
+    }
     case "duration": {
       const d = tryParseDuration(raw);
       return d.ok ? d.value : invalid(`time: invalid duration "${raw}"`);
     }
   }
+}
+
+/** Go's largest uint64. */
+const UINT64_MAX = (1n << 64n) - 1n;
+
+/**
+ * Go `strconv.ParseUint(s, 0, 64)`, as docker/cli opts.Uint64Opt parses
+ * `--replicas`: decimal, or `0x`, `0o`, `0b` or a leading `0` (octal); no sign.
+ * Values past 2^53 lose precision (no count here gets near).
+ */
+function parseUint(raw: string): number | { error: "invalid syntax" | "value out of range" } {
+  const match = /^(?:0[xX]([0-9a-fA-F]+)|0[oO]([0-7]+)|0[bB]([01]+)|0([0-7]*)|([1-9][0-9]*))$/.exec(raw);
+  if (match === null) return { error: "invalid syntax" };
+  const [, hex, octal, binary, leadingZeroOctal, decimal] = match;
+  const value =
+    hex !== undefined ? BigInt(`0x${hex}`)
+    : octal !== undefined ? BigInt(`0o${octal}`)
+    : binary !== undefined ? BigInt(`0b${binary}`)
+    : decimal !== undefined ? BigInt(decimal)
+    : BigInt(`0o${leadingZeroOctal === "" ? "0" : leadingZeroOctal}`);
+  return value > UINT64_MAX ? { error: "value out of range" } : Number(value);
 }
 
 const isOutcome = (v: FlagValue | ParseOutcome): v is ParseOutcome => typeof v === "object" && v !== null && "ok" in v;
@@ -103,7 +134,10 @@ export function commandHelp(spec: CommandSpec): string {
   return `\nUsage:  ${spec.path} ${spec.use}\n\n${spec.short}\n${options === "" ? "" : `\nOptions:\n${options}\n`}`;
 }
 
-/** Parses the words after the command path, pflag style (flags may come between arguments; `--` ends flags). */
+/**
+ * Parses the words after the command path, pflag style (flags may come
+ * between arguments unless the spec says `interspersed: false`; `--` ends flags).
+ */
 export function parseCommand(spec: CommandSpec, words: readonly string[]): ParseOutcome {
   const flags = new Map<string, FlagValue>();
   const args: string[] = [];
@@ -141,6 +175,10 @@ export function parseCommand(spec: CommandSpec, words: readonly string[]): Parse
         flags.set(flag.name, value);
         if (flag.type !== "bool" || word[k + 1] === "=") break;
       }
+    } else if (spec.interspersed === false) {
+      // pflag parseArgs with interspersed off: the first argument ends the flags.
+      args.push(...words.slice(i));
+      break;
     } else {
       args.push(word);
     }
