@@ -17,12 +17,16 @@ import { ProtoWriter, decodeMessage } from "../encoding/index.js";
 export const GrpcCode = {
   ok: 0,
   canceled: 1,
+  unknown: 2,
   invalidArgument: 3,
   deadlineExceeded: 4,
   notFound: 5,
+  alreadyExists: 6,
   permissionDenied: 7,
+  resourceExhausted: 8,
   failedPrecondition: 9,
   aborted: 10,
+  internal: 13,
   unavailable: 14,
   unauthenticated: 16,
 } as const;
@@ -30,12 +34,16 @@ export const GrpcCode = {
 const CODE_NAMES: ReadonlyMap<number, string> = new Map([
   [0, "OK"],
   [1, "Canceled"],
+  [2, "Unknown"],
   [3, "InvalidArgument"],
   [4, "DeadlineExceeded"],
   [5, "NotFound"],
+  [6, "AlreadyExists"],
   [7, "PermissionDenied"],
+  [8, "ResourceExhausted"],
   [9, "FailedPrecondition"],
   [10, "Aborted"],
+  [13, "Internal"],
   [14, "Unavailable"],
   [16, "Unauthenticated"],
 ]);

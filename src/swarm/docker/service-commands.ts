@@ -11,7 +11,7 @@
  * with `-d`.
  */
 
-import { type ClusterStore, type Proposer, type StoreAction, type StoredNetwork, type StoredService, grpcErrorText } from "../../control/index.js";
+import { type ClusterStore, type Proposer, type StoreAction, type StoredNetwork, type StoredService, GrpcCode, grpcErrorText } from "../../control/index.js";
 import type { Rng } from "../../sim/index.js";
 import { newId } from "../../pki/index.js";
 import type { DockerContext } from "../cluster.js";
@@ -54,7 +54,6 @@ const specs = {
 const isOutput = (v: object): v is CommandOutput => "exitCode" in v;
 
 /** grpc-go's text for a status with a code name (codes.Unknown wraps any error that is not a status). */
-const rpcError = (code: "Unknown" | "AlreadyExists", desc: string) => `rpc error: code = ${code} desc = ${desc}`;
 
 /** swarmkit controlapi/common.go isValidDNSName: what a service name must match. */
 const validServiceName = /^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$/;
@@ -112,14 +111,14 @@ function create(context: DockerContext, words: readonly string[]): CommandResult
   const name = given === "" ? randomServiceName(streamOf(context, store, "service-names")) : given;
   const image = args[0]!;
   const refused = specRefusal(name, image);
-  if (refused !== undefined) return daemonError(grpcErrorText(3, refused));
+  if (refused !== undefined) return daemonError(grpcErrorText(GrpcCode.invalidArgument, refused));
   // controlapi/service.go validateNetworks.
   const ingress = networks.find((n) => n.ingress);
-  if (ingress !== undefined) return daemonError(grpcErrorText(3, `Service cannot be explicitly attached to the ingress network "${ingress.name}"`));
+  if (ingress !== undefined) return daemonError(grpcErrorText(GrpcCode.invalidArgument, `Service cannot be explicitly attached to the ingress network "${ingress.name}"`));
   // store.CreateService refuses a taken name (ErrNameConflict); CreateService adds the service's name.
   const pending = store.pendingActions().flatMap((a) => (a.kind === "create-service" ? [a.service] : []));
   if ([...m.state.services.values(), ...pending].some((s) => s.name === name)) {
-    return daemonError(rpcError("AlreadyExists", `name conflicts with an existing object: service ${name} already exists`));
+    return daemonError(grpcErrorText(GrpcCode.alreadyExists, `name conflicts with an existing object: service ${name} already exists`));
   }
   const now = context.cluster.sim.now;
   const service: StoredService = {
@@ -137,7 +136,7 @@ function create(context: DockerContext, words: readonly string[]): CommandResult
   };
   return deferred((done) =>
     store.update(m.services.proposer, [{ kind: "create-service", service }], (result) => {
-      if (!result.ok) return done(daemonError(rpcError("Unknown", result.reason)));
+      if (!result.ok) return done(daemonError(grpcErrorText(GrpcCode.unknown, result.reason)));
       context.cluster.sim.trace.record("service.created", { serviceId: service.id, name, replicas: service.replicas, networks: service.networks }, context.node.name);
       done(ok(`${service.id}\n`));
     }),
@@ -204,7 +203,7 @@ function scale(context: DockerContext, words: readonly string[]): CommandResult 
       }
       proposeUpdate(context, m.services.store, m.services.proposer, found.value, count, (failure) => {
         if (failure === undefined) stdout.push(`${ref} scaled to ${count}\n`);
-        else errors.push(`${ref}: Error response from daemon: ${rpcError("Unknown", failure)}`);
+        else errors.push(`${ref}: Error response from daemon: ${grpcErrorText(GrpcCode.unknown, failure)}`);
         step(i + 1);
       });
     };
@@ -224,7 +223,7 @@ function update(context: DockerContext, words: readonly string[]): CommandResult
   const count = parsed.command.flags.get("replicas") as number | undefined;
   return deferred((done) =>
     proposeUpdate(context, m.services.store, m.services.proposer, found.value, count, (failure) =>
-      done(failure === undefined ? ok(`${ref}\n`) : daemonError(rpcError("Unknown", failure))),
+      done(failure === undefined ? ok(`${ref}\n`) : daemonError(grpcErrorText(GrpcCode.unknown, failure))),
     ),
   );
 }
@@ -255,7 +254,7 @@ function rm(context: DockerContext, words: readonly string[]): CommandResult {
   const actions: StoreAction[] = [...removed.keys()].map((serviceId) => ({ kind: "remove-service", serviceId }));
   return deferred((done) =>
     m.services.store.update(m.services.proposer, actions, (result) => {
-      if (!result.ok) return done(daemonError(rpcError("Unknown", result.reason)));
+      if (!result.ok) return done(daemonError(grpcErrorText(GrpcCode.unknown, result.reason)));
       for (const service of removed.values()) context.cluster.sim.trace.record("service.removed", { serviceId: service.id, name: service.name }, context.node.name);
       done(outcome());
     }),
