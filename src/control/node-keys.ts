@@ -24,8 +24,21 @@ export interface HeldKeys {
   readonly primary: number | undefined;
 }
 
-/** What one key change did, or why it failed part way. */
-export type KeyUpdate = { readonly changed: false } | { readonly changed: true; readonly ok: boolean; readonly reason?: string };
+/**
+ * What a key change asks of the overlay driver, as libnetwork's agent hands
+ * it over (agent.go): the first keys as one list, primary first
+ * (`EncryptionKeysConfig`, the driver's setKeys), and each later change as
+ * one update of a new key, the primary and a key to prune
+ * (`EncryptionKeysUpdate`, the driver's updateKeys).
+ */
+export type IpsecChange =
+  | { readonly kind: "set"; readonly keys: readonly EncryptionKey[]; readonly primary: EncryptionKey | undefined }
+  | { readonly kind: "update"; readonly newKey?: EncryptionKey; readonly primary?: EncryptionKey; readonly prune?: EncryptionKey };
+
+/** What one key change did, or why it failed part way; `ipsec` is what the overlay driver is to do, when anything. */
+export type KeyUpdate =
+  | { readonly changed: false }
+  | { readonly changed: true; readonly ok: boolean; readonly reason?: string; readonly ipsec?: IpsecChange };
 
 /** One node's keys. */
 export class NodeKeys {
@@ -61,7 +74,7 @@ export class NodeKeys {
     this.gossip = applyGossipOps(this.gossip, change.gossip);
     if (!change.ok) return { changed: true, ok: false, reason: change.reason };
     this.applyIpsec(change.ipsec);
-    return { changed: true, ok: true };
+    return { changed: true, ok: true, ipsec: ipsecUpdateOf(change.ipsec) };
   }
 
   private initialize(keys: readonly EncryptionKey[]): KeyUpdate {
@@ -69,7 +82,7 @@ export class NodeKeys {
     this.gossip = initialGossipKeyring(keys, this.choice);
     const ipsec = initialKeyOrder(keys, subsystemIpsec, this.choice);
     this.ipsec = { keys: ipsec.slice().sort((a, b) => a.lamportTime - b.lamportTime), primary: ipsec[0] };
-    return { changed: true, ok: true };
+    return { changed: true, ok: true, ipsec: { kind: "set", keys: ipsec, primary: ipsec[0] } };
   }
 
   /** The overlay driver's updateKeys: add the new key, switch the primary, prune the old one. */
@@ -115,4 +128,15 @@ export class NodeKeys {
     for (const key of this.seen.values()) if (sameBytes(key.key, bytes)) return key.lamportTime;
     return -1;
   }
+}
+
+/** The driver's update for a change's IPsec operations: one call with the new key, the primary and the pruned key (agent.go handleKeyChange). */
+function ipsecUpdateOf(ops: readonly KeyringOp[]): IpsecChange {
+  let update: { newKey?: EncryptionKey; primary?: EncryptionKey; prune?: EncryptionKey } = {};
+  for (const { op, key } of ops) {
+    if (op === "add") update = { ...update, newKey: key };
+    else if (op === "setPrimary") update = { ...update, primary: key };
+    else update = { ...update, prune: key };
+  }
+  return { kind: "update", ...update };
 }
