@@ -175,4 +175,4 @@ export {
   initialGossipKeyring,
   applyGossipOps,
 } from "./keymanager-agent.js";
-export { type HeldKeys, type KeyUpdate, NodeKeys } from "./node-keys.js";
+export { type HeldKeys, type KeyUpdate, type IpsecChange, NodeKeys } from "./node-keys.js";
