@@ -4,12 +4,23 @@
  * manager, in-process, when it is one; else one of the managers it knows),
  * heartbeats at the period the dispatcher gives, hands every session message
  * to the node, and after any failure starts over with a backoff.
+ *
+ * Once registered it watches its tasks (session.go watch: the dispatcher's
+ * `Assignments` stream), hands the node the whole set after each message,
+ * and carries the node's reports on its tasks back (`UpdateTaskStatus`), and
+ * its engine's network attachments (the ResourceAllocator), over the same
+ * connection.
  */
 
+import { EventEmitter } from "eventemitter3";
 import type { Ipv4Address } from "../net/index.js";
 import type { EventHandle, Rng } from "../sim/index.js";
 import type { TlsPeer } from "../tls/index.js";
+import { AgentTaskCalls, type AttachOutcome, type CallOutcome } from "./agent-calls.js";
+import { AssignedTasks, type TaskStatusReport } from "./agent-assignments.js";
+import { DispatcherTaskMethod, decodeAssignmentsMessage, encodeAssignmentsRequest } from "./assignment-messages.js";
 import { callWithTimeout } from "./certificate-request.js";
+import type { StoredTask } from "./cluster-store.js";
 import { dispatcherRpcTimeoutUs, nextSessionBackoff, sessionStartTimedOutMessage } from "./dispatcher-constants.js";
 import {
   DispatcherMethod,
@@ -31,6 +42,8 @@ declare module "../sim/trace.js" {
     "agent.session-failed": { manager: string; reason: string; backoff: number };
     /** The agent registered: the dispatcher gave it a session. */
     "agent.registered": { manager: string; sessionId: string };
+    /** The agent's set of tasks changed: how many it holds now. */
+    "agent.assignments": { tasks: number };
   }
 }
 
@@ -46,10 +59,22 @@ export interface AgentOptions {
   readonly description: () => NodeDescription;
   /** Receives every session message. */
   readonly onMessage: (message: SessionMessage) => void;
+  /**
+   * Receives the complete set of tasks assigned to this node (sorted by task
+   * ID, each with the status the node last reported laid over it) after each
+   * Assignments message that changed it. The `assignments` event carries the same.
+   */
+  readonly onAssignments?: (tasks: readonly StoredTask[]) => void;
+}
+
+/** What an agent tells those who listen. */
+export interface AgentEvents {
+  /** The tasks assigned to the node changed; the complete set. */
+  assignments: [tasks: readonly StoredTask[]];
 }
 
 /** One node's agent: `start()` once the node is a member, `stop()` when it leaves or crashes. */
-export class Agent {
+export class Agent extends EventEmitter<AgentEvents> {
   private connection: ControlConnection | undefined;
   private timer: EventHandle | undefined;
   private sessionId = "";
@@ -65,10 +90,52 @@ export class Agent {
   private readonly rng: Rng;
   /** Waiting for a new session's first message (session.go start). */
   private startTimer: EventHandle | undefined;
+  /** The tasks assigned to the node. */
+  private readonly assigned = new AssignedTasks();
+  /** Counts Assignments streams opened, so that messages of one given up are ignored. */
+  private watches = 0;
+  /** Status reports and network attachments. */
+  private readonly calls: AgentTaskCalls;
 
   constructor(private readonly options: AgentOptions) {
+    super();
     this.managers = [options.identity().managerAddr];
     this.rng = options.context.rng.fork(`${options.name}-agent`);
+    this.calls = new AgentTaskCalls({
+      sim: options.context.sim,
+      assigned: this.assigned,
+      session: () => (this.connection === undefined || this.sessionId === "" ? undefined : { connection: this.connection, sessionId: this.sessionId }),
+    });
+  }
+
+  /** The tasks assigned to this node now (see `onAssignments`). */
+  get assignedTasks(): readonly StoredTask[] {
+    return this.assigned.list();
+  }
+
+  /**
+   * Reports the state of one of the node's tasks to the dispatcher
+   * (agent/session.go sendTaskStatus). The report is kept and sent again on
+   * each new session; `done` hears whether the dispatcher took it.
+   */
+  updateTaskStatus(taskId: string, status: TaskStatusReport, done?: (outcome: CallOutcome) => void): void {
+    this.calls.updateTaskStatus(taskId, status, done);
+  }
+
+  /**
+   * Attaches container `containerId` to swarm network `networkRef` (an ID or
+   * a name) as the engine does for `docker run --network` (moby
+   * daemon/cluster/networks.go AttachNetwork): the ResourceAllocator makes an
+   * attachment task, and `done` hears it once it reached this node, with its
+   * address; or the refusal (`network NAME not manually attachable`).
+   */
+  attachNetwork(networkRef: string, containerId: string, done: (outcome: AttachOutcome) => void): void {
+    this.calls.attachNetwork(networkRef, containerId, done);
+  }
+
+  /** Gives an attachment back (DetachNetwork); `done` hears whether the managers took it. */
+  detachNetwork(attachmentId: string, done: (outcome: CallOutcome) => void = () => {}): void {
+    this.calls.detachNetwork(attachmentId, done);
   }
 
   /** Opens the first session. */
@@ -82,6 +149,7 @@ export class Agent {
   stop(): void {
     this.running = false;
     this.teardown();
+    this.calls.stop();
   }
 
   /**
@@ -165,12 +233,42 @@ export class Agent {
       this.backoffUs = 0;
       this.options.context.sim.trace.record("agent.registered", { manager: String(this.current), sessionId: this.sessionId }, this.options.context.node);
       this.heartbeat(connection);
+      this.watch(connection);
+      this.calls.reportAll();
     }
     this.options.onMessage(message.value);
     if (first && !this.registeredOnce) {
       this.registeredOnce = true;
       for (const ready of this.readyWaiters.splice(0)) ready();
     }
+  }
+
+  /** session.go watch: opens the Assignments stream; a message missed opens it again, a stream that ends fails the session. */
+  private watch(connection: ControlConnection): void {
+    const watch = ++this.watches;
+    this.assigned.restart();
+    const current = () => connection === this.connection && watch === this.watches;
+    connection.call(
+      DispatcherTaskMethod.assignments,
+      encodeAssignmentsRequest({ sessionId: this.sessionId }),
+      (result) => {
+        if (current()) this.fail(connection, result.ok ? "assignments stream ended" : result.message);
+      },
+      {
+        onMessage: (body) => {
+          if (!current()) return;
+          const message = decodeAssignmentsMessage(body);
+          if (!message.ok) return this.fail(connection, `malformed assignments message: ${message.reason}`);
+          const applied = this.assigned.apply(message.value);
+          if (!applied.ok) return applied.gap ? this.watch(connection) : this.fail(connection, `malformed assignment: ${applied.reason}`);
+          const tasks = this.assigned.list();
+          if (message.value.changes.length > 0) this.options.context.sim.trace.record("agent.assignments", { tasks: tasks.length }, this.options.context.node);
+          this.calls.assignmentsChanged();
+          this.options.onAssignments?.(tasks);
+          this.emit("assignments", tasks);
+        },
+      },
+    );
   }
 
   private heartbeat(connection: ControlConnection): void {

@@ -175,6 +175,16 @@ export interface TaskNetworkAttachment {
   readonly addresses: readonly string[];
 }
 
+/** The container a service task runs, as its service's spec said when the task was made. */
+export interface TaskContainer {
+  /** api Task.service_annotations.name. */
+  readonly serviceName: string;
+  /** api ContainerSpec.image. */
+  readonly image: string;
+  /** api ContainerSpec.args. */
+  readonly args: readonly string[];
+}
+
 /**
  * A task as the managers know it (api/objects.proto Task, the parts
  * modelled): one replica of a service on one node, or, with no service, the
@@ -207,6 +217,13 @@ export interface StoredTask {
   readonly attachmentContainerId: string;
   /** Its addresses, once allocated (api Task.networks). */
   readonly networks: readonly TaskNetworkAttachment[];
+  /**
+   * What a service task runs (api Task.spec.container and service_annotations.name),
+   * copied from its service when the orchestrator made the task: a task keeps
+   * the spec it was made with. Absent on network attachments. Added with the
+   * orchestrator; optional so that objects made without it stay valid.
+   */
+  readonly container?: TaskContainer;
   /** api Meta.version.index. */
   readonly version: number;
   readonly createdAt: Instant;

@@ -4,7 +4,8 @@
  * node and streams session messages to it (the node object, the managers, the
  * root CA and the 6 network keys), `Heartbeat` keeps it alive. A node that
  * misses 3 heartbeat periods goes Down; a new dispatcher (after a leader
- * change) first gives every node 6 periods to come back.
+ * change) first gives every node 6 periods to come back. `Assignments` and
+ * `UpdateTaskStatus`, a node's tasks, are served by dispatcher-tasks.ts.
  */
 
 import { newId } from "../pki/index.js";
@@ -33,6 +34,9 @@ import { type ManagerStatusView, bytesBase64, nodeObjectOf } from "./node-object
 import type { MethodHandler, Reply } from "./rpc.js";
 import { GrpcCode } from "./rpc-frame.js";
 import type { ClusterStore, Proposer, StoreAction } from "./store.js";
+import { DispatcherTasks } from "./dispatcher-tasks.js";
+import { DispatcherTaskMethod } from "./assignment-messages.js";
+import { TaskWriter } from "./task-writer.js";
 import type { TlsPeer } from "../tls/index.js";
 
 declare module "../sim/trace.js" {
@@ -57,6 +61,8 @@ export interface DispatcherOptions {
   readonly managerStatus: (node: StoredNode) => ManagerStatusView | undefined;
   /** The manager's name, for traces. */
   readonly node: string;
+  /** The leader's task writes, shared with its orchestration (default: the dispatcher's own). */
+  readonly writer?: TaskWriter;
 }
 
 /** One node's session. */
@@ -74,8 +80,17 @@ export class Dispatcher {
   private running = false;
   /** The managers list last sent, to send again only when it changes. */
   private lastManagers = "";
+  /** Assignments and task status. */
+  private readonly tasks: DispatcherTasks;
 
-  constructor(private readonly options: DispatcherOptions) {}
+  constructor(private readonly options: DispatcherOptions) {
+    this.tasks = new DispatcherTasks({
+      sim: options.sim,
+      writer: options.writer ?? new TaskWriter(options.store, options.proposer),
+      sessionOf: (nodeId) => this.sessions.get(nodeId)?.sessionId,
+      node: options.node,
+    });
+  }
 
   /** The RPC methods it serves, by gRPC path. */
   methods(): Map<string, MethodHandler<TlsPeer | null>> {
@@ -86,19 +101,34 @@ export class Dispatcher {
           this.session(callerIdOf(this.options.store, peer, forwarded), remoteAddressOf(peer, forwarded, remote, this.options.store.state.clusterId), body, reply),
       ],
       [DispatcherMethod.heartbeat, (peer, body, reply, forwarded) => this.heartbeat(callerIdOf(this.options.store, peer, forwarded), body, reply)],
+      [DispatcherTaskMethod.assignments, (peer, body, reply, forwarded) => this.withCaller(peer, forwarded, reply, (nodeId) => this.tasks.assignments(nodeId, body, reply))],
+      [DispatcherTaskMethod.updateTaskStatus, (peer, body, reply, forwarded) => this.withCaller(peer, forwarded, reply, (nodeId) => this.tasks.updateTaskStatus(nodeId, body, reply))],
     ]);
+  }
+
+  /** An authorized caller's node ID to `serve`, while running; else the refusal. */
+  private withCaller(peer: TlsPeer | null, forwarded: Parameters<typeof callerOf>[1], reply: Reply, serve: (nodeId: string) => void): void {
+    const caller = callerIdOf(this.options.store, peer, forwarded);
+    if (!caller.ok) return reply.error(caller.code, caller.message);
+    if (!this.running) return reply.error(GrpcCode.unavailable, "dispatcher is stopped");
+    serve(caller.nodeId);
   }
 
   /**
    * Starts on a new leader (dispatcher.go Run, markNodesUnknown): every node
-   * not already Down becomes Unknown and has 6 heartbeat periods to open a session.
+   * not already Down becomes Unknown and has 6 heartbeat periods to open a
+   * session; the tasks of a Down node are orphaned in 24 h unless it returns.
    */
   start(): void {
     this.running = true;
     this.options.store.on("change", this.onChange);
+    this.tasks.start();
     const unknown: StoreAction[] = [];
     for (const node of this.options.store.state.nodes.values()) {
-      if (node.status === "down") continue;
+      if (node.status === "down") {
+        this.tasks.nodeDown(node.id);
+        continue;
+      }
       unknown.push({ kind: "update-node", node: { ...node, status: "unknown", statusMessage: "Node moved to \"unknown\" state due to leadership change in cluster" } });
       this.expireAfter(node.id, heartbeatPeriodUs * leaderChangeGraceMultiplier);
     }
@@ -110,6 +140,7 @@ export class Dispatcher {
     if (!this.running) return;
     this.running = false;
     this.options.store.off("change", this.onChange);
+    this.tasks.stop();
     for (const timer of this.expiries.values()) this.options.sim.scheduler.cancel(timer);
     this.expiries.clear();
     const sessions = [...this.sessions.values()];
@@ -132,9 +163,15 @@ export class Dispatcher {
     const previous = this.sessions.get(node.id);
     const session: Session = { sessionId: newId(this.options.rng), reply };
     this.sessions.set(node.id, session);
-    if (previous !== undefined) previous.reply.error(GrpcCode.aborted, "session replaced");
+    this.tasks.nodeUp(node.id);
+    if (previous !== undefined) {
+      this.tasks.sessionEnded(node.id, previous.sessionId);
+      previous.reply.error(GrpcCode.aborted, "session replaced");
+    }
     reply.onCancel(() => {
-      if (this.sessions.get(node.id) === session) this.sessions.delete(node.id);
+      if (this.sessions.get(node.id) !== session) return;
+      this.sessions.delete(node.id);
+      this.tasks.sessionEnded(node.id, session.sessionId);
     });
     this.options.sim.trace.record("dispatcher.session", { nodeId: node.id, sessionId: session.sessionId }, this.options.node);
     this.expireAfter(node.id, heartbeatPeriodUs * heartbeatGraceMultiplier);
@@ -145,6 +182,7 @@ export class Dispatcher {
     this.options.store.updateNode(this.options.proposer, node.id, () => ({ status: "ready", statusMessage: "", ...addr, ...reportedOf(description) }), (result) => {
       if (!result.ok && this.sessions.get(node.id) === session) {
         this.sessions.delete(node.id);
+        this.tasks.sessionEnded(node.id, session.sessionId);
         reply.error(GrpcCode.unavailable, result.reason);
       }
     });
@@ -175,6 +213,8 @@ export class Dispatcher {
     this.expiries.delete(nodeId);
     const session = this.sessions.get(nodeId);
     this.sessions.delete(nodeId);
+    this.tasks.sessionEnded(nodeId);
+    this.tasks.nodeDown(nodeId);
     session?.reply.error(GrpcCode.notFound, nodeNotRegisteredMessage);
     this.options.sim.trace.record("node.down", { nodeId }, this.options.node);
     this.options.store.updateNode(this.options.proposer, nodeId, () => ({ status: "down", statusMessage: "heartbeat failure" }));
@@ -198,6 +238,8 @@ export class Dispatcher {
   private endRemoved(nodeId: string): void {
     const session = this.sessions.get(nodeId);
     this.sessions.delete(nodeId);
+    this.tasks.sessionEnded(nodeId);
+    this.tasks.nodeUp(nodeId);
     const timer = this.expiries.get(nodeId);
     if (timer !== undefined) this.options.sim.scheduler.cancel(timer);
     this.expiries.delete(nodeId);
@@ -234,10 +276,11 @@ export class Dispatcher {
   }
 }
 
-type AuthorizedCaller = { ok: true; nodeId: string } | { ok: false; code: number; message: string };
+/** A caller the dispatcher serves, by node ID; or the refusal. */
+export type AuthorizedCaller = { ok: true; nodeId: string } | { ok: false; code: number; message: string };
 
 /** The node calling the dispatcher: a worker or manager of this cluster, not removed (dispatcher.go uses ca.AuthorizeForwardedRoleAndOrg). */
-function callerIdOf(store: ClusterStore, peer: TlsPeer | null, forwarded: Parameters<typeof callerOf>[1]): AuthorizedCaller {
+export function callerIdOf(store: ClusterStore, peer: TlsPeer | null, forwarded: Parameters<typeof callerOf>[1]): AuthorizedCaller {
   const state = store.state;
   return authorizeOrgAndRole(callerOf(peer, forwarded, state.clusterId), state.clusterId, new Set(state.removedNodes.keys()), [WorkerOu, ManagerOu]);
 }

@@ -176,3 +176,19 @@ export {
   applyGossipOps,
 } from "./keymanager-agent.js";
 export { type HeldKeys, type KeyUpdate, type IpsecChange, NodeKeys } from "./node-keys.js";
+export { type TaskContainer } from "./cluster-store.js";
+export * from "./task-messages.js";
+export { serviceObjectOf, storedServiceOf, taskObjectOf, storedTaskOf, taskStateName, stateBefore, instantOfUnixMicros } from "./task-object.js";
+export * from "./assignment-messages.js";
+export * from "./task-constants.js";
+export { type ClusterView, TaskWriter, overlay } from "./task-writer.js";
+export { type OrchestrationContext, type OrchestrationRound, orchestrate, invalidNode, newServiceTask, startAt } from "./orchestrator.js";
+export { allocate, takenAddresses, nextFreeAddress, serviceAllocated, addressOf } from "./task-allocator.js";
+export { schedule, nodeReady } from "./task-scheduler.js";
+export { reap } from "./task-reaper.js";
+export { type TaskOrchestrationOptions, TaskOrchestration, foldActions } from "./orchestration.js";
+export { type DispatcherTasksOptions, DispatcherTasks } from "./dispatcher-tasks.js";
+export { type ResourceAllocatorOptions, ResourceAllocator } from "./resource-allocator.js";
+export { type TaskStatusReport, type ReportedStatus, type AssignmentsOutcome, AssignedTasks } from "./agent-assignments.js";
+export { type CallOutcome, type AttachOutcome, AgentTaskCalls } from "./agent-calls.js";
+export { type AgentEvents } from "./agent.js";

@@ -26,10 +26,12 @@ import type { ClusterState, StoredNetwork } from "./cluster-store.js";
 import { defaultAddressPool, defaultSubnetPrefixLength, gatewayOf, nextFreeSubnet, parseSubnet, subnetText, vxlanIdStart } from "./network-allocation.js";
 import type { Dispatcher } from "./dispatcher.js";
 import { DispatcherMethod } from "./dispatcher-messages.js";
+import { DispatcherTaskMethod, ResourceAllocatorMethod } from "./assignment-messages.js";
 import { type ControlContext, dialControlPlane, serveControlPlane } from "./endpoint.js";
 import { Forwarder } from "./forward.js";
 import { type NodeIdentity, contextFor, tlsIdentityOf } from "./identity.js";
 import type { KeyManager } from "./keymanager.js";
+import type { TaskOrchestration } from "./orchestration.js";
 import { LeaderServices } from "./leader.js";
 import { type PersistentState, raftMethod } from "./raft/index.js";
 import { RaftMember, addressOfMember } from "./raft-member.js";
@@ -153,6 +155,11 @@ export class ManagerServices extends EventEmitter<{ leadership: [leader: boolean
     return this.leaderRun?.keyManager;
   }
 
+  /** The orchestration of services and tasks, while leader. */
+  get orchestration(): TaskOrchestration | undefined {
+    return this.leaderRun?.orchestration;
+  }
+
   /** The methods served to this manager's own agent, in-process. */
   localMethods(): ReadonlyMap<string, MethodHandler<TlsPeer | null>> {
     return this.methods();
@@ -185,6 +192,10 @@ export class ManagerServices extends EventEmitter<{ leadership: [leader: boolean
       leaderOnly(CaMethod.nodeCertificateStatus, () => ca.get(CaMethod.nodeCertificateStatus)),
       leaderOnly(DispatcherMethod.session, () => this.leaderRun?.dispatcherMethods.get(DispatcherMethod.session)),
       leaderOnly(DispatcherMethod.heartbeat, () => this.leaderRun?.dispatcherMethods.get(DispatcherMethod.heartbeat)),
+      leaderOnly(DispatcherTaskMethod.assignments, () => this.leaderRun?.methods.get(DispatcherTaskMethod.assignments)),
+      leaderOnly(DispatcherTaskMethod.updateTaskStatus, () => this.leaderRun?.methods.get(DispatcherTaskMethod.updateTaskStatus)),
+      leaderOnly(ResourceAllocatorMethod.attachNetwork, () => this.leaderRun?.methods.get(ResourceAllocatorMethod.attachNetwork)),
+      leaderOnly(ResourceAllocatorMethod.detachNetwork, () => this.leaderRun?.methods.get(ResourceAllocatorMethod.detachNetwork)),
       leaderOnly(raftJoinMethod, () => joinHandler(this.store, () => this.raft, this.raftIds)),
       [raftMethod, (peer, body, reply, forwarded, remote) => (this.raft === undefined ? reply.error(GrpcCode.unavailable, "raft: not started") : this.raft.methods().get(raftMethod)!(peer, body, reply, forwarded, remote))],
     ]);

@@ -2,7 +2,8 @@
  * Raft log entries: swarmkit's InternalRaftRequest (api/raft.proto), a batch of
  * store actions that the leader proposes and every manager applies to its
  * store, and the cluster object (api/objects.proto Cluster) they carry along
- * with node objects (dispatcher-messages.ts) and network objects.
+ * with node objects (dispatcher-messages.ts), network objects
+ * (network-messages.ts), and service and task objects (task-messages.ts).
  *
  * Field numbers were read from moby/swarmkit's api/raft.proto (commit
  * 4171ce28), api/objects.proto (4b5ceb59), api/types.proto (f26531fb) and
@@ -36,7 +37,22 @@ import {
   readTimestamp,
   writeStringAlways,
 } from "./dispatcher-messages.js";
+import { type NetworkObject, encodeNetworkObject, readNetworkObject } from "./network-messages.js";
+import { type ServiceObject, type TaskObject, encodeServiceObject, encodeTaskObject, readServiceObject, readTaskObject } from "./task-messages.js";
 import { type Decoded, ProtoWriter } from "../encoding/index.js";
+
+export {
+  type StringMap,
+  type LabelledAnnotations,
+  type DriverMessage,
+  type IpamConfigMessage,
+  type IpamOptionsMessage,
+  type NetworkSpecMessage,
+  type NetworkObject,
+  encodeNetworkObject,
+  readNetworkObject,
+  decodeNetworkObject,
+} from "./network-messages.js";
 
 /** raft.proto StoreActionKind (UNKNOWN = 0 is invalid: swarmkit refuses to apply it). */
 export const StoreActionKind = { unknown: 0, create: 1, update: 2, remove: 3 } as const;
@@ -62,7 +78,11 @@ export const StoreObjectField = {
 /** A store object type. */
 export type StoreObjectType = keyof typeof StoreObjectField;
 
-/** A store object whose contents are not modelled yet: its type and its encoded bytes, kept as they came. */
+/**
+ * A store object kept as the bytes it came in: a type not modelled (secret,
+ * config, ...), or a service or task whose bytes are not what this model
+ * would write for it (fields it does not read), so relaying it loses nothing.
+ */
 export interface OpaqueStoreObject {
   readonly type: Exclude<StoreObjectType, "node" | "cluster" | "network">;
   readonly bytes: Uint8Array;
@@ -73,6 +93,8 @@ export type StoreTarget =
   | { readonly node: NodeObject }
   | { readonly cluster: ClusterObject }
   | { readonly network: NetworkObject }
+  | { readonly service: ServiceObject }
+  | { readonly task: TaskObject }
   | { readonly opaque: OpaqueStoreObject };
 
 /** raft.proto StoreAction { StoreActionKind action = 1; oneof target { Node node = 2; ... Cluster cluster = 6; ... } } */
@@ -283,139 +305,6 @@ export function readClusterObject(r: MessageReader): ClusterObject {
 export const decodeClusterObject = (b: Uint8Array): Decoded<ClusterObject> => decodeWith(b, readClusterObject);
 
 // ---------------------------------------------------------------------------
-// objects.proto Network and its parts
-
-/** A protobuf map<string, string>, entries sorted by key (Go's map order is random; sorted keeps a run's bytes reproducible). */
-export type StringMap = ReadonlyMap<string, string>;
-
-function writeStringMap(w: ProtoWriter, field: number, map: StringMap): ProtoWriter {
-  for (const key of [...map.keys()].sort()) {
-    // gogoproto writes a map<string, string> entry's key and value even when empty.
-    w.message(field, writeStringAlways(writeStringAlways(new ProtoWriter(), 1, key), 2, map.get(key)!).finish());
-  }
-  return w;
-}
-
-const readStringMap = (r: MessageReader, field: number, what: string): StringMap =>
-  new Map(r.messages(field, what, (e) => [e.string(1), e.string(2)] as const));
-
-/** types.proto Annotations { string name = 1; map<string, string> labels = 2; } (4 indices: not modelled). */
-export interface LabelledAnnotations {
-  readonly name: string;
-  readonly labels: StringMap;
-}
-
-/** types.proto Driver { string name = 1; map<string, string> options = 2; } */
-export interface DriverMessage {
-  readonly name: string;
-  readonly options: StringMap;
-}
-
-/** types.proto IPAMConfig, the parts modelled: { string subnet = 2; string gateway = 4; } (1 family = IPV4 = 0; 3 range, 5 reserved: not modelled). */
-export interface IpamConfigMessage {
-  readonly subnet: string;
-  readonly gateway: string;
-}
-
-/** types.proto IPAMOptions { Driver driver = 1; repeated IPAMConfig configs = 3; } */
-export interface IpamOptionsMessage {
-  readonly driver: DriverMessage;
-  readonly configs: readonly IpamConfigMessage[];
-}
-
-/**
- * specs.proto NetworkSpec { Annotations annotations = 1 (nullable=false); Driver driver_config = 2;
- * bool ipv6_enabled = 3; bool internal = 4; IPAMOptions ipam = 5; bool attachable = 6; bool ingress = 7; }
- * (8 config_from: not modelled).
- */
-export interface NetworkSpecMessage {
-  readonly annotations: LabelledAnnotations;
-  readonly driverConfig: DriverMessage;
-  readonly ipv6Enabled: boolean;
-  readonly internal: boolean;
-  readonly ipam: IpamOptionsMessage;
-  readonly attachable: boolean;
-  readonly ingress: boolean;
-}
-
-/**
- * objects.proto Network, the parts modelled: { string id = 1; Meta meta = 2 (nullable=false);
- * NetworkSpec spec = 3 (nullable=false); Driver driver_state = 4; IPAMOptions ipam = 5; }
- * (6 pending_delete: not modelled). The driver state carries the allocated VNI
- * (`com.docker.network.driver.overlay.vxlanid_list`), the IPAM state the allocated subnet and gateway.
- */
-export interface NetworkObject {
-  readonly id: string;
-  readonly meta: ObjectMeta;
-  readonly spec: NetworkSpecMessage;
-  readonly driverState: DriverMessage;
-  readonly ipam: IpamOptionsMessage;
-}
-
-const encodeDriver = (d: DriverMessage) => writeStringMap(new ProtoWriter().string(1, d.name), 2, d.options).finish();
-const readDriver = (r: MessageReader): DriverMessage => ({ name: r.string(1), options: readStringMap(r, 2, "options") });
-
-function encodeIpamOptions(o: IpamOptionsMessage): Uint8Array {
-  const w = new ProtoWriter().message(1, encodeDriver(o.driver));
-  for (const c of o.configs) w.message(3, new ProtoWriter().string(2, c.subnet).string(4, c.gateway).finish());
-  return w.finish();
-}
-
-const readIpamOptions = (r: MessageReader): IpamOptionsMessage => ({
-  driver: r.message(1, "driver", readDriver),
-  configs: r.messages(3, "configs", (c) => ({ subnet: c.string(2), gateway: c.string(4) })),
-});
-
-function encodeNetworkSpec(s: NetworkSpecMessage): Uint8Array {
-  return new ProtoWriter()
-    .message(1, writeStringMap(new ProtoWriter().string(1, s.annotations.name), 2, s.annotations.labels).finish())
-    .message(2, encodeDriver(s.driverConfig))
-    .uint(3, s.ipv6Enabled)
-    .uint(4, s.internal)
-    .message(5, encodeIpamOptions(s.ipam))
-    .uint(6, s.attachable)
-    .uint(7, s.ingress)
-    .finish();
-}
-
-function readNetworkSpec(r: MessageReader): NetworkSpecMessage {
-  return {
-    annotations: r.message(1, "annotations", (a) => ({ name: a.string(1), labels: readStringMap(a, 2, "labels") })),
-    driverConfig: r.message(2, "driver_config", readDriver),
-    ipv6Enabled: r.uint(3) !== 0,
-    internal: r.uint(4) !== 0,
-    ipam: r.message(5, "ipam", readIpamOptions),
-    attachable: r.uint(6) !== 0,
-    ingress: r.uint(7) !== 0,
-  };
-}
-
-/** Encodes a Network object. */
-export function encodeNetworkObject(n: NetworkObject): Uint8Array {
-  return new ProtoWriter()
-    .string(1, n.id)
-    .message(2, encodeObjectMeta(n.meta))
-    .message(3, encodeNetworkSpec(n.spec))
-    .message(4, encodeDriver(n.driverState))
-    .message(5, encodeIpamOptions(n.ipam))
-    .finish();
-}
-
-/** Reads a Network object. */
-export function readNetworkObject(r: MessageReader): NetworkObject {
-  return {
-    id: r.string(1),
-    meta: r.message(2, "meta", readObjectMeta),
-    spec: r.message(3, "spec", readNetworkSpec),
-    driverState: r.message(4, "driver_state", readDriver),
-    ipam: r.message(5, "ipam", readIpamOptions),
-  };
-}
-
-/** Decodes a Network object. */
-export const decodeNetworkObject = (b: Uint8Array): Decoded<NetworkObject> => decodeWith(b, readNetworkObject);
-
-// ---------------------------------------------------------------------------
 // raft.proto StoreAction and InternalRaftRequest
 
 const kindNames: readonly (StoreActionKindName | undefined)[] = [undefined, "create", "update", "remove"];
@@ -425,7 +314,23 @@ function encodeTarget(t: StoreTarget): [field: number, bytes: Uint8Array] {
   if ("node" in t) return [StoreObjectField.node, encodeNodeObject(t.node)];
   if ("cluster" in t) return [StoreObjectField.cluster, encodeClusterObject(t.cluster)];
   if ("network" in t) return [StoreObjectField.network, encodeNetworkObject(t.network)];
+  if ("service" in t) return [StoreObjectField.service, encodeServiceObject(t.service)];
+  if ("task" in t) return [StoreObjectField.task, encodeTaskObject(t.task)];
   return [StoreObjectField[t.opaque.type], t.opaque.bytes];
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/**
+ * A service or task target: read as the object when this model writes those
+ * very bytes back, else kept opaque (a real swarmkit object carries fields
+ * the model does not read, which re-encoding would drop).
+ */
+function modelledOrOpaque<T>(bytes: Uint8Array, type: "service" | "task", read: (r: MessageReader) => T, encode: (value: T) => Uint8Array, wrap: (value: T) => StoreTarget): StoreTarget {
+  const decoded = decodeWith(bytes, read);
+  return decoded.ok && sameBytes(encode(decoded.value), bytes) ? wrap(decoded.value) : { opaque: { type, bytes } };
 }
 
 /** Encodes a StoreAction. */
@@ -456,6 +361,8 @@ export function readStoreAction(r: MessageReader): StoreActionMessage | undefine
   if (type === "node") return { kind, target: { node: r.message(field, "node", readNodeObject) } };
   if (type === "cluster") return { kind, target: { cluster: r.message(field, "cluster", readClusterObject) } };
   if (type === "network") return { kind, target: { network: r.message(field, "network", readNetworkObject) } };
+  if (type === "service") return { kind, target: modelledOrOpaque(r.bytes(field), type, readServiceObject, encodeServiceObject, (service) => ({ service })) };
+  if (type === "task") return { kind, target: modelledOrOpaque(r.bytes(field), type, readTaskObject, encodeTaskObject, (task) => ({ task })) };
   return { kind, target: { opaque: { type, bytes: r.bytes(field) } } };
 }
 

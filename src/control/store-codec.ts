@@ -1,16 +1,20 @@
 /**
  * The bytes of a raft entry: a proposal's store actions as swarmkit's
- * InternalRaftRequest, with each node, network and the cluster object written out as
- * they stand after the change (api/raft.proto, api/objects.proto).
+ * InternalRaftRequest, with each node, network, service, task and the cluster
+ * object written out as they stand after the change (api/raft.proto,
+ * api/objects.proto). A removal carries the object as it stood before it.
  */
 
 import forge from "node-forge";
 import type { RootCa } from "../pki/index.js";
+import type { Instant } from "../sim/index.js";
 import type { ClusterState } from "./cluster-store.js";
 import { encryptionKeyMessageOf, unixMicrosAt } from "./dispatcher-messages.js";
 import { networkObjectOf } from "./network-object.js";
 import { nodeObjectOf } from "./node-object.js";
 import { type ClusterObject, type StoreActionMessage, decodeInternalRaftRequest, encodeInternalRaftRequest } from "./store-actions.js";
+import { bareTaskObject } from "./task-messages.js";
+import { serviceObjectOf, taskObjectOf } from "./task-object.js";
 import type { EntryCodec, StoreAction } from "./store.js";
 
 const encoder = new TextEncoder();
@@ -73,10 +77,39 @@ function messageOf(action: StoreAction, state: ClusterState): StoreActionMessage
       if (network === undefined) throw new RangeError(`"networkId" expected a network of the store, got "${action.networkId}"`);
       return { kind: "remove", target: { network: networkObjectOf(network) } };
     }
-    default:
-      throw new RangeError(`store action "${action.kind}" has no encoding yet`);
+    case "create-service":
+    case "update-service":
+      return { kind: action.kind === "create-service" ? "create" : "update", target: { service: serviceObjectOf(action.service) } };
+    case "remove-service": {
+      // A service already gone (two removals in flight) is named by its ID alone.
+      const service = state.services.get(action.serviceId);
+      const object = service === undefined ? { ...serviceObjectOf(placeholderService), id: action.serviceId } : serviceObjectOf(service);
+      return { kind: "remove", target: { service: object } };
+    }
+    case "create-task":
+    case "update-task":
+      return { kind: action.kind === "create-task" ? "create" : "update", target: { task: taskObjectOf(action.task, state) } };
+    case "remove-task": {
+      const task = state.tasks.get(action.taskId);
+      return { kind: "remove", target: { task: task === undefined ? bareTaskObject(action.taskId) : taskObjectOf(task, state) } };
+    }
   }
 }
+
+/** The fields of a service that only its ID names. */
+const placeholderService = {
+  id: "",
+  name: "",
+  image: "",
+  args: [],
+  networks: [],
+  replicas: 0,
+  labels: {},
+  virtualIps: [],
+  version: 0,
+  createdAt: 0 as Instant,
+  updatedAt: 0 as Instant,
+};
 
 /** A removed node no longer in the store: only its ID matters to a remove action. */
 function removedPlaceholder(nodeId: string, state: ClusterState) {
