@@ -69,6 +69,11 @@ export class Host {
     this.tcp = new TcpStack(services);
   }
 
+  /** The stream settings of the host's stack (the fabric's), which stacks inside it start from. */
+  get tcpSettings(): TcpSettings {
+    return this.uplink.tcp;
+  }
+
   /** True unless the host is down. */
   get isUp(): boolean {
     return this.running;

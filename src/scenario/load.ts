@@ -54,7 +54,7 @@ export function loadScenario(text: string, file: string): Scenario {
 }
 
 function readCluster(r: Reader, node: YamlNode): ClusterSpec | undefined {
-  const e = r.entries(node, "cluster", [], ["managers", "workers", "nodes", "bootstrap", "rsaBits", "keyRotation", "gossip", "keyDelay", "primaryKey"]);
+  const e = r.entries(node, "cluster", [], ["managers", "workers", "nodes", "bootstrap", "rsaBits", "keyRotation", "gossip", "keyDelay", "primaryKey", "runErrors"]);
   if (e === undefined) return undefined;
   const bitsNode = e.get("rsaBits");
   const rsaBits = bitsNode === undefined ? undefined : r.int(bitsNode.value, "cluster.rsaBits", 512, 8192);
@@ -74,8 +74,10 @@ function readCluster(r: Reader, node: YamlNode): ClusterSpec | undefined {
   const keyDelay = delayNode === undefined ? undefined : r.duration(delayNode.value, "cluster.keyDelay");
   const primaryNode = e.get("primaryKey");
   const primaryKey = primaryNode === undefined ? undefined : r.oneOf(primaryNode.value, "cluster.primaryKey", ["middle", "newest"] as const);
+  const runErrorsNode = e.get("runErrors");
+  const runErrors = runErrorsNode === undefined ? undefined : r.oneOf(runErrorsNode.value, "cluster.runErrors", ["legacy", "current"] as const);
   const unread = (node: unknown, value: unknown) => node !== undefined && value === undefined;
-  if (nodes === undefined || unread(gossipNode, gossip) || unread(delayNode, keyDelay) || unread(primaryNode, primaryKey)) return undefined;
+  if (nodes === undefined || unread(gossipNode, gossip) || unread(delayNode, keyDelay) || unread(primaryNode, primaryKey) || unread(runErrorsNode, runErrors)) return undefined;
   return {
     nodes,
     bootstrap,
@@ -84,6 +86,7 @@ function readCluster(r: Reader, node: YamlNode): ClusterSpec | undefined {
     ...(gossip === undefined ? {} : { gossip }),
     ...(keyDelay === undefined ? {} : { keyDelay }),
     ...(primaryKey === undefined ? {} : { primaryKey }),
+    ...(runErrors === undefined ? {} : { runErrors }),
   };
 }
 

@@ -8,6 +8,7 @@
 import { Fabric, type Host, type WireDigest, attachPcap, attachWireDigest } from "../net/index.js";
 import type { ClusterStore, ManagerServices, PrimaryChoice } from "../control/index.js";
 import { gossipKeyFileName, gossipKeyFileText } from "../gossip/index.js";
+import { espSaFile } from "../overlay/index.js";
 import { type KeyCache, defaultRsaBits } from "../pki/index.js";
 import { KeyLog, TlsSessionCache, keyLogFileName } from "../tls/index.js";
 import type { ClusterSpec, NodeSpec, UnderlaySpec } from "./spec.js";
@@ -18,6 +19,7 @@ import { dockerInfo } from "./docker/info.js";
 import { registerNetworkCommands } from "./docker/network-commands.js";
 import { registerNodeCommands } from "./docker/node-commands.js";
 import { registerServiceCommands } from "./docker/service-commands.js";
+import { type RunErrorWording, registerRunCommand } from "./docker/run-command.js";
 import { registerSwarmCommands } from "./docker/swarm-commands.js";
 import { type MemberOptions, SwarmNode } from "./node.js";
 import { WireCensus } from "./wire-census.js";
@@ -28,6 +30,9 @@ declare module "../sim/trace.js" {
     "node.add": { name: string; role: string; os: string; ip: string };
   }
 }
+
+/** Wireshark's ESP SA table, as a file its preferences folder takes (the `esp_sa` UAT). */
+export const espSaFileName = "esp_sa";
 
 /** What a docker handler is given: the cluster and the node the command runs on. */
 export interface DockerContext {
@@ -44,6 +49,7 @@ export function defaultRegistry(): CommandRegistry<DockerContext> {
   registerNodeCommands(registry);
   registerNetworkCommands(registry);
   registerServiceCommands(registry);
+  registerRunCommand(registry);
   return registry;
 }
 
@@ -65,6 +71,8 @@ export interface ClusterOptions {
   readonly keyDelayUs?: number;
   /** Which key nodes send with (`cluster.primaryKey`); default "middle", as Swarm. */
   readonly primaryKey?: PrimaryChoice;
+  /** Which engine's words `docker run` refuses a swarm-scoped network with (`cluster.runErrors`); default Docker 1.12's. */
+  readonly runErrors?: RunErrorWording;
   /** Strings the wire census looks for in every packet (`show: wire` steps' `search`). */
   readonly wireSearch?: readonly string[];
 }
@@ -91,6 +99,8 @@ export class Cluster {
   readonly keyDelayUs: number;
   /** Which key nodes send with. */
   readonly primaryKey: PrimaryChoice;
+  /** Which engine's words `docker run` refuses a swarm-scoped network with. */
+  readonly runErrors: RunErrorWording;
   private readonly keyCache: KeyCache | undefined;
 
   constructor(
@@ -105,6 +115,7 @@ export class Cluster {
     this.gossip = options.gossip ?? spec.gossip ?? true;
     this.keyDelayUs = options.keyDelayUs ?? spec.keyDelay ?? 0;
     this.primaryKey = options.primaryKey ?? spec.primaryKey ?? "middle";
+    this.runErrors = options.runErrors ?? spec.runErrors ?? "legacy";
     this.fabric = new Fabric(sim, underlay);
     this.wire = attachWireDigest(this.fabric);
     this.census = new WireCensus(this.fabric, options.wireSearch);
@@ -197,8 +208,8 @@ export class Cluster {
   /**
    * Key files for Wireshark, by file name: `tls-keylog.txt` (NSS key log of every
    * control-plane session) and `gossip-keys.txt` (every gossip key any node
-   * held, oldest tag first, in the format of moby's memberlist dissector);
-   * `esp_sa` when the overlay layer lands.
+   * held, oldest tag first, in the format of moby's memberlist dissector) and
+   * `esp_sa` (every ESP SA that carried traffic, in Wireshark's UAT format).
    */
   keyFiles(): ReadonlyMap<string, string> {
     const gossipKeys = new Map<number, Uint8Array>();
@@ -207,6 +218,7 @@ export class Cluster {
     return new Map([
       [keyLogFileName, this.keyLog.text()],
       [gossipKeyFileName, gossipKeyFileText(ordered)],
+      [espSaFileName, espSaFile([...this.nodes.values()].flatMap((node) => node.espSasCarried()))],
     ]);
   }
 }

@@ -31,8 +31,11 @@ import {
 } from "../control/index.js";
 import type { Host, Ipv4Address } from "../net/index.js";
 import type { Duration, EventHandle, Rng } from "../sim/index.js";
+import { defaultAead } from "../crypto/index.js";
+import { type EspSaRecord, OverlayDriver, ServiceRecords } from "../overlay/index.js";
+import type { LogLine } from "../workload/index.js";
 import { NodeGossip } from "./node-gossip.js";
-import type { LogLine } from "../workload/types.js";
+import { NodeRuntime } from "./node-runtime.js";
 import type { NodeOs, NodeRole, NodeSpec } from "./spec.js";
 
 /**
@@ -52,6 +55,10 @@ interface Member {
   readonly keys: NodeKeys;
   /** Its gossip plane, started when the first keys arrive (when the cluster runs gossip). */
   gossip: NodeGossip | undefined;
+  /** Its overlay driver: VXLAN and ESP on the underlay. */
+  readonly driver: OverlayDriver;
+  /** Its containers. */
+  readonly runtime: NodeRuntime;
   /** Keys waiting out the node's key delay (`cluster.keyDelay`), and the timer that applies them. */
   pendingKeys: { keys: readonly EncryptionKey[]; managers: readonly Ipv4Address[]; timer: EventHandle } | undefined;
   /** The roles its certificate should carry, as the last session message said. */
@@ -78,6 +85,8 @@ export interface MemberOptions {
   readonly keyDelayUs?: number;
   /** Which key it sends with (default "middle"). */
   readonly primaryKey?: PrimaryChoice;
+  /** Inbound ESP SAs' anti-replay window in packets (default 0, Docker's: no check). */
+  readonly replayWindow?: number;
 }
 
 const encoder = new TextEncoder();
@@ -100,8 +109,12 @@ export class SwarmNode {
   private options: MemberOptions = { rsaBits: 2048 };
   /** Gossip keys of memberships it no longer has (a restart or a leave starts a new key store). */
   private formerGossipKeys: EncryptionKey[] = [];
-  /** The containers this machine runs, and what they wrote. */
-  readonly runtime = { logsOf: (_taskId: string): readonly LogLine[] => [] };
+  /** The ESP SAs that carried traffic in memberships it no longer has. */
+  private formerSas: EspSaRecord[] = [];
+  /** The images on its disk. */
+  private readonly pulledImages = new Set<string>();
+  /** The runtimes of memberships it no longer has: what their containers wrote stays readable. */
+  private formerRuntimes: NodeRuntime[] = [];
   /** Draws each new key set's delay (`cluster.keyDelay`). */
   private readonly keyDelayRandom: Rng;
 
@@ -181,6 +194,28 @@ export class SwarmNode {
       local: () => this.manager?.localMethods(),
       description: () => this.description(),
       onMessage: (message) => this.sessionMessage(message),
+      onAssignments: (tasks) => this.member?.runtime.assign(tasks),
+    });
+    const driver = new OverlayDriver({
+      sim: this.control.sim,
+      host: this.host,
+      node: this.name,
+      os: this.os,
+      aead: defaultAead(),
+      rng: this.control.rng.fork(`overlay-${this.memberships}`),
+      networkDb: () => this.member?.gossip?.db,
+      ...(options.replayWindow === undefined ? {} : { replayWindow: options.replayWindow }),
+    });
+    const runtime = new NodeRuntime({
+      sim: this.control.sim,
+      node: this.name,
+      rng: this.control.rng.fork(`runtime-${this.memberships}`),
+      tcp: this.host.tcpSettings,
+      driver,
+      lookup: new ServiceRecords({ networkDb: () => this.member?.gossip?.db, networks: () => driver.joinedNetworks() }),
+      state: () => this.member?.store.state,
+      pulled: this.pulledImages,
+      report: (taskId, status) => agent.updateTaskStatus(taskId, status),
     });
     this.member = {
       store,
@@ -188,6 +223,8 @@ export class SwarmNode {
       agent,
       keys: new NodeKeys(options.primaryKey ?? "middle"),
       gossip: undefined,
+      driver,
+      runtime,
       pendingKeys: undefined,
       expectedRole: identity.role,
       certificateState: IssuanceState.issued,
@@ -242,9 +279,13 @@ export class SwarmNode {
     const member = this.member;
     if (member !== undefined) {
       this.formerGossipKeys.push(...member.keys.gossipKeysSeen());
+      member.runtime.killAll();
+      this.formerRuntimes.push(member.runtime);
       member.renewer.stop();
       member.agent.stop();
       member.gossip?.stop();
+      member.driver.close();
+      this.formerSas.push(...member.driver.sasThatCarriedTraffic());
       if (member.pendingKeys !== undefined) this.control.sim.scheduler.cancel(member.pendingKeys.timer);
     }
     this.manager?.stop();
@@ -372,6 +413,7 @@ export class SwarmNode {
   private installKeys(member: Member, keys: readonly EncryptionKey[], managers: readonly Ipv4Address[]): void {
     const update = member.keys.apply(keys, this.control.sim.now);
     if (!update.changed) return;
+    if (update.ipsec !== undefined) member.driver.applyKeyChange(update.ipsec);
     if (member.gossip === undefined && this.options.gossip !== false && member.keys.gossipRing.length > 0) {
       member.gossip = new NodeGossip({
         sim: this.control.sim,
@@ -381,6 +423,7 @@ export class SwarmNode {
         keys: () => member.keys.gossipRing,
       });
       member.gossip.start(managers);
+      member.driver.syncGossip();
     }
     this.control.sim.trace.record(
       "agent.keys",
@@ -409,7 +452,26 @@ export class SwarmNode {
    * (for `docker service logs`); none if the node never ran it.
    */
   taskLogs(taskId: string): readonly LogLine[] {
-    return this.runtime.logsOf(taskId);
+    for (const runtime of [this.member?.runtime, ...this.formerRuntimes]) {
+      const lines = runtime?.logsOf(taskId) ?? [];
+      if (lines.length > 0) return lines;
+    }
+    return [];
+  }
+
+  /** Every ESP SA of this node that carried traffic, in any membership (for `esp_sa`). */
+  espSasCarried(): EspSaRecord[] {
+    return [...this.formerSas, ...(this.member?.driver.sasThatCarriedTraffic() ?? [])];
+  }
+
+  /** Its overlay driver, while a member. */
+  get overlay(): OverlayDriver | undefined {
+    return this.member?.driver;
+  }
+
+  /** Its container runtime, while a member. */
+  get runtime(): NodeRuntime | undefined {
+    return this.member?.runtime;
   }
 
   /** The manager address it joined through (for `docker info`). */

@@ -42,6 +42,12 @@ export interface ClusterSpec {
   readonly keyDelay?: number;
   /** Which key nodes send with (`cluster.primaryKey`): "middle" as Swarm does (default), or "newest", a what-if. */
   readonly primaryKey?: "middle" | "newest";
+  /**
+   * Which engine's words `docker run` refuses a network that is not
+   * attachable with (`cluster.runErrors`): "legacy", Docker 1.12's (default,
+   * as the tutorials quote it), or "current", today's engines'.
+   */
+  readonly runErrors?: "legacy" | "current";
 }
 
 /** How long a packet takes on a link: the underlay's own latency model. */

@@ -18,18 +18,30 @@ export interface World {
  * the control plane, often over days of simulated time.
  */
 export function world(
-  options: { seed?: number; managers?: number; workers?: number; rsaBits?: number; keyRotationUs?: number; gossip?: boolean; keyDelayUs?: number } = {},
+  options: {
+    seed?: number;
+    managers?: number;
+    workers?: number;
+    rsaBits?: number;
+    keyRotationUs?: number;
+    gossip?: boolean;
+    keyDelayUs?: number;
+    /** Nodes that run Windows. */
+    windows?: readonly string[];
+    runErrors?: "legacy" | "current";
+  } = {},
 ): World {
   const sim = new Simulation({ seed: options.seed ?? 1 });
   const nodes = [
     ...Array.from({ length: options.managers ?? 1 }, (_, i) => ({ name: `m${i + 1}`, role: "manager" as const, os: "linux" as const })),
     ...Array.from({ length: options.workers ?? 2 }, (_, i) => ({ name: `w${i + 1}`, role: "worker" as const, os: "linux" as const })),
-  ];
+  ].map((n) => (options.windows?.includes(n.name) ? { ...n, os: "windows" as const } : n));
   const cluster = new Cluster(sim, { nodes, bootstrap: "manual" }, { latency: { kind: "fixed", latency: 1000 as never }, lossPpm: 0 }, {
     rsaBits: options.rsaBits ?? 1024,
     gossip: options.gossip ?? false,
     ...(options.keyDelayUs === undefined ? {} : { keyDelayUs: options.keyDelayUs }),
     ...(options.keyRotationUs === undefined ? {} : { keyRotationUs: options.keyRotationUs }),
+    ...(options.runErrors === undefined ? {} : { runErrors: options.runErrors }),
   });
   const docker = (node: string, command: string): CommandOutput => {
     const words = splitCommandLine(command);
@@ -51,4 +63,17 @@ export function world(
 /** The token that `docker swarm join-token -q ROLE` prints on `manager`. */
 export function tokenOf(w: World, role: "worker" | "manager", manager = "m1"): string {
   return w.docker(manager, `docker swarm join-token -q ${role}`).stdout.trim();
+}
+
+/** A swarm of `m1` and workers `w1..`, every node joined, the gossip plane on (the data plane needs it). */
+export function joinedWorld(options: Parameters<typeof world>[0] = {}): World {
+  const w = world({ gossip: true, ...options });
+  if (w.docker("m1", "docker swarm init").exitCode !== 0) throw new Error("swarm init failed");
+  const token = tokenOf(w, "worker");
+  for (const node of w.cluster.nodes.values()) {
+    if (node.name === "m1") continue;
+    const joined = w.docker(node.name, `docker swarm join --token ${token} m1:2377`);
+    if (joined.exitCode !== 0) throw new Error(`${node.name} could not join: ${joined.stderr}`);
+  }
+  return w;
 }
