@@ -94,7 +94,7 @@ describe("docker service create", () => {
     const service = serviceNamed(w, "web");
     expect(service).toMatchObject({
       id: out.stdout.trim(),
-      image: "busybox",
+      image: "busybox:latest", // tagged as the CLI resolves it (reference.TagNameOnly)
       args: ["sh", "-c", "echo --replicas 9 -d"],
       replicas: 3,
       labels: { tier: "edge", solo: "" },
@@ -201,7 +201,7 @@ describe("docker service ls | inspect | scale | update | rm", () => {
       Spec: {
         Name: "web",
         Labels: { a: "b" },
-        TaskTemplate: { ContainerSpec: { Image: "nginx", Args: ["nginx", "-g", "daemon off;"] }, Networks: [{ Target: net }], Runtime: "container" },
+        TaskTemplate: { ContainerSpec: { Image: "nginx:latest", Args: ["nginx", "-g", "daemon off;"] }, Networks: [{ Target: net }], Runtime: "container" },
         Mode: { Replicated: { Replicas: 2 } },
         EndpointSpec: { Mode: "vip" },
       },
@@ -263,6 +263,8 @@ describe("docker service ls | inspect | scale | update | rm", () => {
 describe("docker service ps", () => {
   function withTasks() {
     const w = swarm();
+    // The tasks below are written by hand: the leader's orchestrator must not add its own.
+    w.cluster.node("m1").manager!.orchestration!.stop();
     w.docker("m1", "docker service create --name web --replicas 10 nginx:latest");
     const web = serviceNamed(w, "web");
     wait(w, minutes(10));

@@ -92,3 +92,23 @@ export function displayImage(image: string): string {
   const ref = parseImageReference(image);
   return ref?.tag === undefined ? image : `${familiarName(ref)}:${ref.tag}`;
 }
+
+/**
+ * The image a service is created with: docker/cli resolves `IMAGE` to a
+ * tagged reference (reference.TagNameOnly adds `:latest`) before it asks the
+ * registry for the digest to pin (cli/command/service/trust.go
+ * resolveServiceImageDigestContentTrust, `--resolve-image always`). The model
+ * has no registry, so no digest is pinned: the tagged familiar reference is
+ * kept, which `docker service ls` shows as the real CLI does (`nginx:latest`).
+ *
+ * @example
+ * ```ts
+ * tagNameOnly("nginx");                   // "nginx:latest"
+ * tagNameOnly("radial/busyboxplus:curl"); // "radial/busyboxplus:curl"
+ * ```
+ */
+export function tagNameOnly(image: string): string {
+  const ref = parseImageReference(image);
+  if (ref === undefined || ref.tag !== undefined || ref.digest !== undefined) return image;
+  return `${familiarName(ref)}:latest`;
+}

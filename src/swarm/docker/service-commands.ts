@@ -17,7 +17,7 @@ import { newId } from "../../pki/index.js";
 import type { DockerContext } from "../cluster.js";
 import { type CommandSpec, parseCommand } from "./command.js";
 import { daemonError } from "./daemon-errors.js";
-import { parseImageReference } from "./image-reference.js";
+import { parseImageReference, tagNameOnly } from "./image-reference.js";
 import { randomServiceName } from "./names-generator.js";
 import { type CommandOutput, type CommandRegistry, type CommandResult, deferred, fail, ok } from "./registry.js";
 import { inspectServices, listServices, listTasks, serviceLogs } from "./service-reads.js";
@@ -52,8 +52,6 @@ const specs = {
 } as const satisfies Record<string, CommandSpec>;
 
 const isOutput = (v: object): v is CommandOutput => "exitCode" in v;
-
-/** grpc-go's text for a status with a code name (codes.Unknown wraps any error that is not a status). */
 
 /** swarmkit controlapi/common.go isValidDNSName: what a service name must match. */
 const validServiceName = /^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$/;
@@ -124,7 +122,7 @@ function create(context: DockerContext, words: readonly string[]): CommandResult
   const service: StoredService = {
     id: newId(streamOf(context, store, "service-ids")),
     name,
-    image,
+    image: tagNameOnly(image),
     args: args.slice(1),
     networks: networks.map((n) => n.id),
     replicas: (flags.get("replicas") as number | undefined) ?? 1,
