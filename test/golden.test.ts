@@ -14,9 +14,9 @@ describe("golden trace", () => {
     expect(report.seed).toBe(42);
     expect({ events: report.events, records: report.traceRecords, fingerprint: report.fingerprint }).toMatchInlineSnapshot(`
       {
-        "events": 1169,
-        "fingerprint": "b6f4b55f6279d413e5a756992230b7aa7502bee804033a40fe846f29a492c84c",
-        "records": 80,
+        "events": 1185,
+        "fingerprint": "66de2de321d5316b6921ce400d4c6d6f7935d8033eb1033e56a9f1e3bd6844d8",
+        "records": 83,
       }
     `);
   });

@@ -13,5 +13,6 @@ describe("shipped scenarios", () => {
     const path = `scenarios/${file}`;
     const report = runScenario(loadScenario(readFileSync(path, "utf8"), path));
     expect(report.ok, formatReport(report, true)).toBe(true);
-  });
+    // key-rotation.yaml runs 36 simulated hours of gossip: about a minute alone, more beside other test files.
+  }, 300_000);
 });
