@@ -22,7 +22,7 @@ import type { ClusterState, StoredNetwork, StoredTask, TaskNetworkAttachment, Ta
 import type { Ipv4Address, TcpSettings } from "../net/index.js";
 import { type OverlayDriver, type OverlayNetworkSpec, overlayMtu } from "../overlay/index.js";
 import { type Rng, type Simulation, seconds } from "../sim/index.js";
-import { type Container, type LogLine, type ServiceLookup, createContainer } from "../workload/index.js";
+import { type Container, type LogLine, type ServiceLookup, createContainer, randomId64 } from "../workload/index.js";
 
 declare module "../sim/trace.js" {
   interface TraceKinds {
@@ -107,12 +107,6 @@ export function overlayNetworkSpec(network: StoredNetwork): OverlayNetworkSpec {
   return { id: network.id, name: network.name, vni: network.vni, subnet: network.subnet, encrypted: "encrypted" in network.options };
 }
 
-/** 64 lowercase hex digits, as libnetwork's endpoint IDs (stringid.GenerateRandomID). */
-export function randomId64(rng: Rng): string {
-  let id = "";
-  for (let i = 0; i < 8; i++) id += rng.uint32().toString(16).padStart(8, "0");
-  return id;
-}
 
 /** One node's tasks and containers. */
 export class NodeRuntime {

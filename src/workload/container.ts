@@ -68,8 +68,8 @@ export type CreateResult = { readonly ok: true; readonly container: Container } 
 /** A start, or the task error that kept the process from starting. */
 export type StartResult = { readonly ok: true } | { readonly ok: false; readonly error: string };
 
-/** 64 lowercase hex digits from the container's stream, as Docker's random IDs. */
-function containerId(rng: Rng): string {
+/** 64 lowercase hex digits from `rng`, as Docker's random IDs (stringid.GenerateRandomID): containers, endpoints. */
+export function randomId64(rng: Rng): string {
   let id = "";
   for (let i = 0; i < 8; i++) id += rng.uint32().toString(16).padStart(8, "0");
   return id;
@@ -119,7 +119,7 @@ export class Container extends EventEmitter<ContainerEvents> {
     private readonly spec: ImageSpec,
   ) {
     super();
-    this.id = containerId(options.rng.fork("id"));
+    this.id = randomId64(options.rng.fork("id"));
     this.hostname = this.id.slice(0, 12);
     this.image = options.image;
     this.argv = options.argv !== undefined && options.argv.length > 0 ? [...options.argv] : [...spec.defaultArgv];

@@ -22,6 +22,7 @@ export {
   type StartResult,
   Container,
   createContainer,
+  randomId64,
   defaultStopGraceUs,
   sandboxTeardownUs,
   killedExitCode,
