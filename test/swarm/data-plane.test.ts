@@ -118,3 +118,21 @@ describe("images the model does not have", () => {
     expect(ps).toMatch(/\n\S+ +ghost\.1 +nosuchimage:latest +m1 +Ready /);
   });
 });
+
+describe("docker network rm of a network in use", () => {
+  it("is refused while a service names it, with swarmkit's words, and goes once the service and its tasks are gone", () => {
+    const w = joinedWorld({ workers: 1 });
+    const id = w.docker("m1", "docker network create --opt encrypted --driver overlay secure").stdout.trim();
+    const service = w.docker("m1", "docker service create --name web --network secure nginx").stdout.trim();
+    advance(w, seconds(10));
+    expect(w.docker("m1", "docker network rm secure")).toEqual({
+      stdout: "",
+      stderr: `Error response from daemon: rpc error: code = FailedPrecondition desc = network ${id} is in use by service ${service}\n`,
+      exitCode: 1,
+    });
+    expect(w.cluster.node("m1").manager!.state.networks.has(id)).toBe(true);
+    expect(w.docker("m1", "docker service rm web").exitCode).toBe(0);
+    advance(w, seconds(30));
+    expect(w.docker("m1", "docker network rm secure")).toEqual({ stdout: "secure\n", stderr: "", exitCode: 0 });
+  });
+});

@@ -7,7 +7,9 @@
  */
 
 import {
+  type ClusterState,
   type ClusterStore,
+  GrpcCode,
   type StoredNetwork,
   defaultAddressPool,
   defaultSubnetPrefixLength,
@@ -228,6 +230,18 @@ function inspect(context: DockerContext, words: readonly string[]): CommandResul
   return { stdout: `${JSON.stringify(objects, null, 4)}\n`, stderr: errors.join(""), exitCode: errors.length === 0 ? 0 : 1 };
 }
 
+/**
+ * swarmkit controlapi/network.go RemoveNetwork: a network a service names, or
+ * a task that runs (or should run) on it, cannot go: what holds it, or undefined.
+ */
+function networkInUse(state: ClusterState, networkId: string): string | undefined {
+  const service = [...state.services.values()].find((s) => s.networks.includes(networkId));
+  if (service !== undefined) return `service ${service.id}`;
+  const live = new Set(["new", "pending", "assigned", "accepted", "preparing", "ready", "starting", "running"]);
+  const task = [...state.tasks.values()].find((t) => t.networks.some((n) => n.networkId === networkId) && live.has(t.desiredState) && live.has(t.state));
+  return task === undefined ? undefined : `task ${task.id}`;
+}
+
 function rm(context: DockerContext, words: readonly string[]): CommandResult {
   const parsed = parseCommand(specs.rm, words);
   if (!parsed.ok) return parsed.output;
@@ -241,7 +255,11 @@ function rm(context: DockerContext, words: readonly string[]): CommandResult {
     else if (network === undefined) errors.push(`Error response from daemon: network ${ref} not found\n`);
     // docker/cli rm.go asks before removing the routing mesh; the simulator has no terminal to ask on.
     else if (network.ingress) errors.push("Error: removing the ingress network is not modelled\n");
-    else removed.push({ ref, network });
+    else {
+      const inUse = networkInUse(m.state, network.id);
+      if (inUse === undefined) removed.push({ ref, network });
+      else errors.push(`Error response from daemon: ${grpcErrorText(GrpcCode.failedPrecondition, `network ${network.id} is in use by ${inUse}`)}\n`);
+    }
   }
   const outcome = (stdout: string): CommandOutput => ({ stdout, stderr: errors.join(""), exitCode: errors.length === 0 ? 0 : 1 });
   if (removed.length === 0) return outcome("");
