@@ -72,9 +72,18 @@ export function decodeEthernet(bytes: Uint8Array): Decoded<EthernetFrame> {
   return { ok: true, value: frame };
 }
 
-/** The bytes of a MAC argument, or a RangeError naming it. */
+/** MACs already parsed: a node sends every frame between the same few endpoints. */
+const parsedMacs = new Map<string, Uint8Array>();
+/** Bounds the memo; past it, it starts again. */
+const parsedMacsMax = 4096;
+
+/** The bytes of a MAC argument, or a RangeError naming it. The bytes are shared: callers copy them. */
 function macArgument(name: string, text: MacAddress): Uint8Array {
+  const known = parsedMacs.get(text);
+  if (known !== undefined) return known;
   const parsed = parseMac(text);
   if (!parsed.ok) throw new RangeError(`"${name}" ${parsed.reason}`);
+  if (parsedMacs.size >= parsedMacsMax) parsedMacs.clear();
+  parsedMacs.set(text, parsed.value);
   return parsed.value;
 }
