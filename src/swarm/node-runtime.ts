@@ -80,8 +80,8 @@ export interface StandaloneHooks {
   pulling(): void;
   /** The process could not start. */
   failed(error: string): void;
-  /** The process ended with `code`. */
-  exited(code: number): void;
+  /** The process ended with `code`, having written `logs`. */
+  exited(code: number, logs: readonly LogLine[]): void;
 }
 
 /** The states in which a task's container should run (api TaskState up to RUNNING). */
@@ -299,7 +299,7 @@ export class NodeRuntime {
     container.on("exit", (code) => {
       this.standalone.delete(container);
       if (endpointId !== undefined) this.options.driver.leaveEndpoint(endpointId);
-      hooks.exited(code);
+      hooks.exited(code, container.logs);
     });
     const start = () => {
       const started = container.start();

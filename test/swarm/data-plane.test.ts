@@ -29,6 +29,13 @@ describe("docker run on swarm networks", () => {
     expect([...w.cluster.node("m1").manager!.state.tasks.values()]).toEqual([]);
   });
 
+  it("prints the output of a container that ends the instant it starts (its image already on the node)", () => {
+    const w = joinedWorld({ workers: 1 });
+    const first = w.docker("w1", "docker run radial/busyboxplus:curl sh -c 'echo first'");
+    expect(first).toEqual({ stdout: "first\n", stderr: "Unable to find image 'radial/busyboxplus:curl' locally\nStatus: Downloaded newer image for radial/busyboxplus:curl\n", exitCode: 0 });
+    expect(w.docker("w1", "docker run radial/busyboxplus:curl sh -c 'echo again; exit 3'")).toEqual({ stdout: "again\n", stderr: "", exitCode: 3 });
+  });
+
   it("is refused in today's engines' words with runErrors: current", () => {
     const w = joinedWorld({ workers: 1, runErrors: "current" });
     w.docker("m1", "docker network create --opt encrypted --driver overlay secure");

@@ -87,10 +87,9 @@ function run(context: DockerContext, words: readonly string[]): CommandResult {
             // run.go: a process that cannot start is the runtime's error, exit 127 for a missing executable.
             done(fail(`${stderr.map((l) => `${l}\n`).join("")}docker: Error response from daemon: ${error}.`, 127));
           },
-          exited: (code) => {
+          exited: (code, lines) => {
             release();
             if (detach) return;
-            const lines = launched.ok ? launched.container.logs : [];
             const out = lines.filter((l) => l.stream === "stdout").map((l) => `${l.text}\n`).join("");
             const err = [...stderr.map((l) => `${l}\n`), ...lines.filter((l) => l.stream === "stderr").map((l) => `${l.text}\n`)].join("");
             done({ stdout: out, stderr: err, exitCode: code });
