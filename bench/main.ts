@@ -57,6 +57,11 @@ const BENCHES: readonly Bench[] = [
     duration: "about 30 s",
   },
   {
+    name: "dataplane",
+    measures: "data-plane packets and HTTP requests per wall second of a swarm whose busybox tasks fetch nginx's page in a loop, on a plain then an encrypted overlay; 20 nodes / 60 s by default",
+    duration: "about 1-2 min",
+  },
+  {
     name: "gossip",
     measures: "simulated seconds per wall second of the gossip plane: networkdb over memberlist, every frame AES-GCM, 100 nodes / 2 networks / 1 h by default, node:crypto then noble",
     duration: "about 20 s in turn (20 nodes, 10 min); about 3-4 min at its defaults",
