@@ -15,7 +15,7 @@ import {
   schedule,
 } from "../../src/control/index.js";
 import { type Instant, minutes, seconds } from "../../src/sim/index.js";
-import { createService, leader, nodeName, propose, runnableTasks, scaleService, serviceSpec, serviceWorld, settle, tasksOf } from "./services-support.js";
+import { createService, leader, nodeName, propose, runnableTasks, scaleService, serviceSpec, serviceWorld, settle, storedNetwork, tasksOf } from "./services-support.js";
 
 // ---------------------------------------------------------------------------
 // The pure rounds, over hand-made views
@@ -39,20 +39,7 @@ function node(id: string, change: Partial<StoredNode> = {}): StoredNode {
   };
 }
 
-const net: StoredNetwork = {
-  id: "net",
-  name: "web",
-  driver: "overlay",
-  options: {},
-  labels: {},
-  attachable: true,
-  ingress: false,
-  subnet: "10.0.1.0/24",
-  subnetFromSpec: false,
-  gateway: "10.0.1.1",
-  vni: 4097,
-  createdAt: at(0),
-};
+const net: StoredNetwork = storedNetwork({ createdAt: at(0) });
 
 const svc: StoredService = { id: "svc", name: "web", image: "nginx", args: [], networks: ["net"], replicas: 3, labels: {}, virtualIps: [], version: 0, createdAt: at(0), updatedAt: at(0) };
 

@@ -33,6 +33,7 @@ import { decodeStoreAction, encodeStoreAction } from "../../src/control/store-ac
 import type { Instant } from "../../src/sim/index.js";
 import { propertyRuns } from "../support/properties.js";
 import { fromHex as bytes, toHex as hex } from "../support/bytes.js";
+import { storedNetwork } from "./services-support.js";
 
 const text = fc.string({ unit: "binary", maxLength: 12 });
 const u64 = fc.maxSafeNat();
@@ -225,20 +226,7 @@ describe("service and task messages round-trip", () => {
   });
 });
 
-const network: StoredNetwork = {
-  id: "net0000000000000000000001",
-  name: "web",
-  driver: "overlay",
-  options: { encrypted: "" },
-  labels: {},
-  attachable: true,
-  ingress: false,
-  subnet: "10.0.1.0/24",
-  subnetFromSpec: false,
-  gateway: "10.0.1.1",
-  vni: 4097,
-  createdAt: 5 as Instant,
-};
+const network: StoredNetwork = storedNetwork({ id: "net0000000000000000000001", options: { encrypted: "" }, createdAt: 5 as Instant });
 
 const service: StoredService = {
   id: "svc000000000000000000001a",

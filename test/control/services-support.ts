@@ -3,8 +3,8 @@
  * network, and services proposed through the leader's store as `docker
  * service create | scale | rm` propose them.
  */
-import type { ManagerServices, StoredService, StoredTask, StoreAction } from "../../src/control/index.js";
-import { type Duration, seconds } from "../../src/sim/index.js";
+import type { ManagerServices, StoredNetwork, StoredService, StoredTask, StoreAction } from "../../src/control/index.js";
+import { type Duration, type Instant, seconds } from "../../src/sim/index.js";
 import { type World, tokenOf, world } from "../support/swarm.js";
 
 /** A swarm of `managers` managers and `workers` workers, all joined, with overlay network `web` (10.0.1.0/24, attachable unless told). */
@@ -81,4 +81,23 @@ export function runnableTasks(w: World, id: string): StoredTask[] {
 export function nodeName(w: World, nodeId: string): string {
   for (const node of w.cluster.nodes.values()) if (node.id === nodeId) return node.name;
   return "?";
+}
+
+/** An overlay network "web" on 10.0.1.0/24 (VNI 4097) as the store keeps it, with `change` laid over. */
+export function storedNetwork(change: Partial<StoredNetwork> = {}): StoredNetwork {
+  return {
+    id: "net",
+    name: "web",
+    driver: "overlay",
+    options: {},
+    labels: {},
+    attachable: true,
+    ingress: false,
+    subnet: "10.0.1.0/24",
+    subnetFromSpec: false,
+    gateway: "10.0.1.1",
+    vni: 4097,
+    createdAt: 0 as Instant,
+    ...change,
+  };
 }
