@@ -19,7 +19,7 @@ import { dockerInfo } from "./docker/info.js";
 import { registerNetworkCommands } from "./docker/network-commands.js";
 import { registerNodeCommands } from "./docker/node-commands.js";
 import { registerServiceCommands } from "./docker/service-commands.js";
-import { type RunErrorWording, registerRunCommand } from "./docker/run-command.js";
+import { type RunErrorWording, registerLogsCommand, registerRunCommand } from "./docker/run-command.js";
 import { registerSwarmCommands } from "./docker/swarm-commands.js";
 import { type MemberOptions, SwarmNode } from "./node.js";
 import { WireCensus } from "./wire-census.js";
@@ -50,6 +50,7 @@ export function defaultRegistry(): CommandRegistry<DockerContext> {
   registerNetworkCommands(registry);
   registerServiceCommands(registry);
   registerRunCommand(registry);
+  registerLogsCommand(registry);
   return registry;
 }
 

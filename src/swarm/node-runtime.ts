@@ -114,6 +114,8 @@ export class NodeRuntime {
   /** The containers of tasks this node ran, kept for their logs. */
   private readonly ran = new Map<string, Container>();
   private readonly ids: Rng;
+  /** Every container this runtime made, with its name (a task's is `service.slot.task`), oldest first. */
+  private readonly named: Array<{ readonly name: string; readonly container: Container }> = [];
   /** `docker run` containers alive now. */
   private readonly standalone = new Set<Container>();
   private standaloneCount = 0;
@@ -125,6 +127,20 @@ export class NodeRuntime {
   /** What the container of `taskId` wrote, oldest first. */
   logsOf(taskId: string): readonly LogLine[] {
     return this.ran.get(taskId)?.logs ?? [];
+  }
+
+  /**
+   * The container `ref` names, as the engine looks one up (moby
+   * daemon/container.go GetContainer): a full ID, a name, then an unambiguous
+   * ID prefix; the newest of that name wins.
+   */
+  findContainer(ref: string): { readonly name: string; readonly container: Container } | undefined {
+    const byId = this.named.find((n) => n.container.id === ref);
+    if (byId !== undefined) return byId;
+    const byName = [...this.named].reverse().find((n) => n.name === ref);
+    if (byName !== undefined) return byName;
+    const prefixed = ref === "" ? [] : this.named.filter((n) => n.container.id.startsWith(ref));
+    return prefixed.length === 1 ? prefixed[0] : undefined;
   }
 
   /** The containers running now, by task ID. */
@@ -205,6 +221,7 @@ export class NodeRuntime {
     const container = made.container;
     held.container = container;
     this.ran.set(task.id, container);
+    this.named.push({ name: `${spec.serviceName}.${task.slot}.${task.id}`, container });
     // controller.go Prepare: the task's networks first (libnetwork joins them in
     // networkdb, which syncs their tables meanwhile), then the image.
     if (!this.join(held, container, spec.serviceName, networks, service?.virtualIps ?? [])) return;
@@ -296,6 +313,7 @@ export class NodeRuntime {
       container.attach(joined.link);
     }
     this.standalone.add(container);
+    this.named.push({ name: request.name, container });
     container.on("exit", (code) => {
       this.standalone.delete(container);
       if (endpointId !== undefined) this.options.driver.leaveEndpoint(endpointId);

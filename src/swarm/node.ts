@@ -459,6 +459,15 @@ export class SwarmNode {
     return [];
   }
 
+  /** The container `ref` (ID, name or ID prefix) names on this machine, in any membership. */
+  findContainer(ref: string): ReturnType<NodeRuntime["findContainer"]> {
+    for (const runtime of [this.member?.runtime, ...this.formerRuntimes].reverse()) {
+      const found = runtime?.findContainer(ref);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
   /** Every ESP SA of this node that carried traffic, in any membership (for `esp_sa`). */
   espSasCarried(): EspSaRecord[] {
     return [...this.formerSas, ...(this.member?.driver.sasThatCarriedTraffic() ?? [])];

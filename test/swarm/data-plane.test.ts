@@ -36,6 +36,17 @@ describe("docker run on swarm networks", () => {
     expect(w.docker("w1", "docker run radial/busyboxplus:curl sh -c 'echo again; exit 3'")).toEqual({ stdout: "again\n", stderr: "", exitCode: 3 });
   });
 
+  it("docker logs shows a detached container's output by name or ID prefix, and refuses an unknown one", () => {
+    const w = joinedWorld({ workers: 1 });
+    const id = w.docker("w1", "docker run -d --name talker radial/busyboxplus:curl sh -c 'echo hello; echo oops >&2; sleep 60'").stdout.trim();
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    advance(w, seconds(1));
+    expect(w.docker("w1", "docker logs talker")).toEqual({ stdout: "hello\n", stderr: "oops\n", exitCode: 0 });
+    expect(w.docker("w1", `docker logs ${id.slice(0, 12)}`).stdout).toBe("hello\n");
+    expect(w.docker("w1", "docker logs -t talker").stdout).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z hello\n$/);
+    expect(w.docker("m1", "docker logs talker")).toEqual({ stdout: "", stderr: "Error response from daemon: No such container: talker\n", exitCode: 1 });
+  });
+
   it("is refused in today's engines' words with runErrors: current", () => {
     const w = joinedWorld({ workers: 1, runErrors: "current" });
     w.docker("m1", "docker network create --opt encrypted --driver overlay secure");

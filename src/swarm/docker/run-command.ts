@@ -18,6 +18,8 @@
 
 import { GrpcCode, type StoredNetwork } from "../../control/index.js";
 import type { Ipv4Address } from "../../net/index.js";
+import { type Instant, dateAt } from "../../sim/index.js";
+import type { LogLine } from "../../workload/index.js";
 import type { DockerContext } from "../cluster.js";
 import { type CommandSpec, parseCommand } from "./command.js";
 import { randomServiceName } from "./names-generator.js";
@@ -132,4 +134,47 @@ declare module "../../sim/trace.js" {
     /** `docker run` made a standalone container. */
     "container.run": { id: string; image: string; name: string; network: string };
   }
+}
+
+const logsSpec = {
+  path: "docker logs",
+  use: "[OPTIONS] CONTAINER",
+  short: "Fetch the logs of a container",
+  flags: [{ name: "timestamps", short: "t", type: "bool", usage: "Show timestamps" }],
+  args: { exactly: 1 },
+} as const satisfies CommandSpec;
+
+/**
+ * `docker logs CONTAINER` (docker/cli cli/command/container/logs.go): what a
+ * container on this node wrote, its stdout lines on stdout and its stderr
+ * lines on stderr; `-t` puts each line's RFC 3339 time with nanoseconds first.
+ */
+function logs(context: DockerContext, words: readonly string[]): CommandResult {
+  const parsed = parseCommand(logsSpec, words);
+  if (!parsed.ok) return parsed.output;
+  const ref = parsed.command.args[0]!;
+  const found = context.node.findContainer(ref);
+  // moby errdefs: "No such container: REF".
+  if (found === undefined) return fail(`Error response from daemon: No such container: ${ref}`);
+  const stamp = parsed.command.flags.get("timestamps") === true;
+  const line = (l: LogLine) => `${stamp ? `${rfc3339Nano(l.at)} ` : ""}${l.text}\n`;
+  const lines = found.container.logs;
+  return {
+    stdout: lines.filter((l) => l.stream === "stdout").map(line).join(""),
+    stderr: lines.filter((l) => l.stream === "stderr").map(line).join(""),
+    exitCode: 0,
+  };
+}
+
+/** Go's time.RFC3339Nano as the daemon writes log timestamps: nanoseconds without trailing zeros, `Z`. */
+function rfc3339Nano(at: Instant): string {
+  const iso = dateAt(at).toISOString().slice(0, 19);
+  const micros = at % 1_000_000;
+  const fraction = micros === 0 ? "" : `.${String(micros * 1000).padStart(9, "0").replace(/0+$/, "")}`;
+  return `${iso}${fraction}Z`;
+}
+
+/** Registers `docker logs`. */
+export function registerLogsCommand(registry: CommandRegistry<DockerContext>): void {
+  registry.register("logs", logs);
 }
