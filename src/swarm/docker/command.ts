@@ -194,3 +194,16 @@ export function parseCommand(spec: CommandSpec, words: readonly string[]): Parse
   }
   return { ok: true, command: { flags, args } };
 }
+
+/**
+ * `--opt`, `--label` values as moby reads them (opts.ConvertKVStringsToMap):
+ * `KEY=VALUE`, or `KEY` alone for the empty value.
+ */
+export function keyValues(words: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const word of words) {
+    const eq = word.indexOf("=");
+    out[eq < 0 ? word : word.slice(0, eq)] = eq < 0 ? "" : word.slice(eq + 1);
+  }
+  return out;
+}

@@ -25,7 +25,7 @@ import {
 import { newId } from "../../pki/index.js";
 import { type Rng, dateAt } from "../../sim/index.js";
 import type { DockerContext } from "../cluster.js";
-import { type CommandSpec, parseCommand } from "./command.js";
+import { type CommandSpec, keyValues, parseCommand } from "./command.js";
 import { daemonError } from "./daemon-errors.js";
 import { type CommandOutput, type CommandRegistry, type CommandResult, deferred, fail, ok } from "./registry.js";
 import { managerOf } from "./swarm-commands.js";
@@ -94,16 +94,6 @@ function findNetwork(networks: readonly StoredNetwork[], ref: string): StoredNet
     const prefixed = networks.filter((n) => n.id.startsWith(ref));
     return prefixed.length === 1 ? prefixed[0] : undefined;
   })();
-}
-
-/** moby opts.MapOpts / ListOpts `KEY[=VALUE]`: a key without `=` has the empty value. */
-function keyValues(words: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const word of words) {
-    const eq = word.indexOf("=");
-    out[eq < 0 ? word : word.slice(0, eq)] = eq < 0 ? "" : word.slice(eq + 1);
-  }
-  return out;
 }
 
 /** The subnet a new network gets: the one asked for, or the next free /24 of the default pool; or the daemon's refusal. */

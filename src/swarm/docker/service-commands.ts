@@ -15,7 +15,7 @@ import { type ClusterStore, type Proposer, type StoreAction, type StoredNetwork,
 import type { Rng } from "../../sim/index.js";
 import { newId } from "../../pki/index.js";
 import type { DockerContext } from "../cluster.js";
-import { type CommandSpec, parseCommand } from "./command.js";
+import { type CommandSpec, keyValues, parseCommand } from "./command.js";
 import { daemonError } from "./daemon-errors.js";
 import { parseImageReference, tagNameOnly } from "./image-reference.js";
 import { randomServiceName } from "./names-generator.js";
@@ -55,16 +55,6 @@ const isOutput = (v: object): v is CommandOutput => "exitCode" in v;
 
 /** swarmkit controlapi/common.go isValidDNSName: what a service name must match. */
 const validServiceName = /^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$/;
-
-/** moby opts.ConvertKVStringsToMap: `KEY=VALUE`, or `KEY` for the empty value. */
-function keyValues(words: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const word of words) {
-    const eq = word.indexOf("=");
-    out[eq < 0 ? word : word.slice(0, eq)] = eq < 0 ? "" : word.slice(eq + 1);
-  }
-  return out;
-}
 
 /** One stream per swarm and purpose, forked from the run's seed by cluster ID, so IDs do not depend on which manager leads. */
 const streams = new WeakMap<ClusterStore, Map<string, Rng>>();
