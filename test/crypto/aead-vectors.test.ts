@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type Aead, type TagLength, createAead, espIcvBytes, gossipTagBytes } from "../../src/crypto/index.js";
-import { concat, fromHex, readVectors, toHex } from "./hex.js";
+import { type EspVectorCase, concat, fromHex, readVectors, toHex } from "./hex.js";
 
 interface GcmCase {
   name: string;
@@ -12,20 +12,9 @@ interface GcmCase {
   tag: string;
 }
 
-interface EspCase {
-  name: string;
-  key: string;
-  salt: string;
-  spi: string;
-  seq: string;
-  iv: string;
-  plaintext: string;
-  ciphertext: string;
-  icv16: string;
-}
 
 const gcmCases = readVectors<{ cases: GcmCase[] }>("gcm-spec.json").cases;
-const espCases = readVectors<{ cases: EspCase[] }>("esp-rfc4106.json").cases;
+const espCases = readVectors<{ cases: EspVectorCase[] }>("esp-rfc4106.json").cases;
 const backends: Aead[] = [createAead("noble"), createAead("node")];
 
 describe.each(backends)("AES-GCM backend $backend", (aead) => {

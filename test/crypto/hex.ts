@@ -17,3 +17,16 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
 export function readVectors<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`./vectors/${name}`, import.meta.url), "utf8")) as T;
 }
+
+/** One ESP case of draft-mcgrew-gcm-test-01, as vectors/esp-rfc4106.json holds it (fields in hex). */
+export interface EspVectorCase {
+  name: string;
+  key: string;
+  salt: string;
+  spi: string;
+  seq: string;
+  iv: string;
+  plaintext: string;
+  ciphertext: string;
+  icv16: string;
+}

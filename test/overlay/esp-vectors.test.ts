@@ -7,24 +7,12 @@
 import { describe, expect, it } from "vitest";
 import type { TagLength } from "../../src/crypto/index.js";
 import { type EspKeys, decodeEsp, encodeEsp, openEsp } from "../../src/overlay/index.js";
-import { readVectors } from "../crypto/hex.js";
+import { type EspVectorCase, readVectors } from "../crypto/hex.js";
 import { backends, fromHex, toHex } from "./helpers.js";
 
-/** One of the draft's ESP cases, as test/crypto/vectors/esp-rfc4106.json holds it (fields in hex). */
-interface DraftCase {
-  name: string;
-  key: string;
-  salt: string;
-  spi: string;
-  seq: string;
-  iv: string;
-  plaintext: string;
-  ciphertext: string;
-  icv16: string;
-}
 
 /** A case as a whole packet and the fields encodeEsp takes: the plaintext's trailer read off its last bytes. */
-interface PacketCase extends DraftCase {
+interface PacketCase extends EspVectorCase {
   payload: string;
   padLength: number;
   nextHeader: number;
@@ -32,7 +20,7 @@ interface PacketCase extends DraftCase {
 }
 
 // The cases with 32-bit sequence numbers, as Docker's SAs have (the ESN case is for the AEAD tests).
-const cases: PacketCase[] = readVectors<{ cases: DraftCase[] }>("esp-rfc4106.json")
+const cases: PacketCase[] = readVectors<{ cases: EspVectorCase[] }>("esp-rfc4106.json")
   .cases.filter((v) => v.seq.length === 8)
   .map((v) => {
     const padLength = parseInt(v.plaintext.slice(-4, -2), 16);
