@@ -12,12 +12,19 @@ import { JsonlSink, parseDuration, type TraceSink } from "../sim/index.js";
 import { type FlagSpec, UsageError, parseArgs } from "./args.js";
 import { BufferedFile, writeFilesInto } from "./files.js";
 import { ProgressBar } from "./progress.js";
+import { shellCommand } from "./shell-command.js";
+import { stepCommand } from "./step-command.js";
 
 const HELP = `swarmsim: a deterministic simulator of Docker Swarm's security protocols
 
 Usage:
   swarmsim run SCENARIO [options]    run a scenario file and check its expectations
   swarmsim validate SCENARIO         check a scenario file without running it
+  swarmsim shell [SCENARIO] [--seed N]
+                                     a prompt: docker commands on the simulated swarm,
+                                     advance, step, show keyring|sa|certs|members|tables
+  swarmsim step SCENARIO [--break KIND]
+                                     run a scenario, pausing at every key rotation
   swarmsim --help | --version
 
 Options for run:
@@ -123,7 +130,7 @@ function run(argv: readonly string[]): number {
   return report.ok ? 0 : 1;
 }
 
-function main(argv: readonly string[]): number {
+async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -141,6 +148,10 @@ function main(argv: readonly string[]): number {
         return run(rest);
       case "validate":
         return validate(rest);
+      case "shell":
+        return await shellCommand(rest);
+      case "step":
+        return await stepCommand(rest);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -157,4 +168,4 @@ function main(argv: readonly string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));
