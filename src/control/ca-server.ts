@@ -5,7 +5,7 @@
  */
 
 import { type NodeRole, issueNodeCertificate, joinTokensEqual, newId } from "../pki/index.js";
-import type { Rng, Simulation } from "../sim/index.js";
+import type { Instant, Rng, Simulation } from "../sim/index.js";
 import type { TlsPeer } from "../tls/index.js";
 import { ManagerOu, WorkerOu, authorizeOrgAndRole } from "./authorize.js";
 import {
@@ -60,6 +60,8 @@ export class CaServer {
     private readonly rng: Rng,
     /** The manager's name, for trace records. */
     private readonly node: string,
+    /** The manager's clock: certificates are issued at what it reads (a skewed clock skews them). */
+    private readonly clock: () => Instant = () => sim.now,
   ) {
     store.on("change", this.onChange);
   }
@@ -156,7 +158,7 @@ export class CaServer {
       nodeId: node.id,
       role: node.role,
       clusterId: this.state.clusterId,
-      at: this.sim.now,
+      at: this.clock(),
       expiry: this.state.certExpiry,
       rng: this.rng,
     });

@@ -10,7 +10,7 @@
 
 import type { Host, Ipv4Address } from "../net/index.js";
 import type { KeyCache } from "../pki/index.js";
-import type { Rng, Simulation } from "../sim/index.js";
+import type { Instant, Rng, Simulation } from "../sim/index.js";
 import {
   type KeyLog,
   type PeerAuth,
@@ -49,6 +49,17 @@ export interface ControlContext {
   readonly sessionCache?: TlsSessionCache;
   /** Where the node's RSA keys (and, on init, the root CA's) are looked up before being drawn; none by default. */
   readonly keyCache?: KeyCache;
+  /**
+   * The node's own clock, when it is not the simulation's (a node with clock
+   * skew): what it checks certificate validity against, issues certificates
+   * at (as a CA) and times renewals by. Default: `sim.now`.
+   */
+  readonly clock?: () => Instant;
+}
+
+/** What the node's clock reads now: its own clock if it has one, else simulated time. */
+export function nodeTime(context: Pick<ControlContext, "sim" | "clock">): Instant {
+  return context.clock === undefined ? context.sim.now : context.clock();
 }
 
 
@@ -67,7 +78,7 @@ export function serveControlPlane(
       identity,
       trust,
       peerAuth: "if-given",
-      clock: () => context.sim.now,
+      clock: () => nodeTime(context),
       rng: context.rng.fork(`accept-${++accepted}`),
       scheduler: context.sim.scheduler,
       ...(context.sessionCache === undefined ? {} : { sessionCache: context.sessionCache }),
@@ -124,7 +135,7 @@ export function dialControlPlane(context: ControlContext, options: DialOptions, 
     trust: options.trust,
     peerAuth: options.peerAuth,
     ...(options.serverName === undefined ? {} : { serverName: options.serverName }),
-    clock: () => context.sim.now,
+    clock: () => nodeTime(context),
     rng: context.rng.fork(name),
     scheduler: context.sim.scheduler,
     ...(context.sessionCache === undefined ? {} : { sessionCache: context.sessionCache }),

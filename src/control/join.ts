@@ -21,7 +21,7 @@ import type { Ipv4Address } from "../net/index.js";
 import { TrustStore } from "../tls/index.js";
 import { Availability, CaMethod, decodeGetRootCACertificateResponse } from "./ca-messages.js";
 import { callError, checkIssuedChain, requestNodeCertificate } from "./certificate-request.js";
-import { type ControlContext, dialControlPlane } from "./endpoint.js";
+import { type ControlContext, dialControlPlane, nodeTime } from "./endpoint.js";
 import type { NodeIdentity } from "./identity.js";
 import { GrpcCode } from "./rpc-frame.js";
 
@@ -80,7 +80,7 @@ export function joinSwarm(context: ControlContext, request: JoinRequest, done: (
     const issue = { sim: context.sim, conn, csrPem, token: request.token, availability: Availability[request.availability], rng: context.rng, eventKind: "join.poll" };
     requestNodeCertificate(issue, (issued) => {
       if (!issued.ok) return done({ ok: false, message: issued.message });
-      const checked = checkIssuedChain(issued.chainPem, [rootPem], context.sim.now, issued.nodeId);
+      const checked = checkIssuedChain(issued.chainPem, [rootPem], nodeTime(context), issued.nodeId);
       if (!checked.ok) return done({ ok: false, message: checked.message });
       done({
         ok: true,

@@ -27,7 +27,7 @@ import { defaultAddressPool, defaultSubnetPrefixLength, gatewayOf, nextFreeSubne
 import type { Dispatcher } from "./dispatcher.js";
 import { DispatcherMethod } from "./dispatcher-messages.js";
 import { DispatcherTaskMethod, ResourceAllocatorMethod } from "./assignment-messages.js";
-import { type ControlContext, dialControlPlane, serveControlPlane } from "./endpoint.js";
+import { type ControlContext, dialControlPlane, nodeTime, serveControlPlane } from "./endpoint.js";
 import { Forwarder } from "./forward.js";
 import { type NodeIdentity, contextFor, tlsIdentityOf } from "./identity.js";
 import type { KeyManager } from "./keymanager.js";
@@ -116,7 +116,7 @@ export class ManagerServices extends EventEmitter<{ leadership: [leader: boolean
     const { context, store } = options;
     this.controlRng = context.rng.fork("controlapi");
     this.raftIds = context.rng.fork("raft-ids");
-    this.caServer = new CaServer(context.sim, store, this.proposer, context.rng.fork("ca"), context.node);
+    this.caServer = new CaServer(context.sim, store, this.proposer, context.rng.fork("ca"), context.node, () => nodeTime(context));
     this.forwarder = new Forwarder({
       context: () => contextFor(context, options.identity()),
       tls: () => this.tls(),
@@ -333,7 +333,7 @@ function ingressNetwork(id: string, createdAt: Instant): StoredNetwork {
 export function initCluster(context: ControlContext, options: InitOptions): { store: ClusterStore; identity: NodeIdentity; raftId: number } {
   const { sim, rng } = context;
   const ids = rng.fork("ids");
-  const root = createRootCa(rng.fork("root-ca-1"), sim.now, { bits: options.rsaBits, cache: context.keyCache });
+  const root = createRootCa(rng.fork("root-ca-1"), nodeTime(context), { bits: options.rsaBits, cache: context.keyCache });
   const clusterId = newId(ids);
   const nodeId = newId(ids);
   const tokens = rng.fork("join-tokens");
@@ -358,7 +358,7 @@ export function initCluster(context: ControlContext, options: InitOptions): { st
   const key = createRsaKey(rng, "node-key-1", { bits: options.rsaBits, cache: context.keyCache });
   const csrPem = createCsr(key);
   const role: NodeRole = "manager";
-  const issued = issueNodeCertificate(state.signer, { csrPem, nodeId, role, clusterId, at: sim.now, expiry: state.certExpiry, rng: rng.fork("ca") });
+  const issued = issueNodeCertificate(state.signer, { csrPem, nodeId, role, clusterId, at: nodeTime(context), expiry: state.certExpiry, rng: rng.fork("ca") });
   if (!issued.ok) throw new Error(`swarm init could not sign its own certificate: ${issued.message}`);
   state.nodes.set(nodeId, {
     id: nodeId,

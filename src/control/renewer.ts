@@ -26,7 +26,7 @@ import {
 import { type Duration, type EventHandle, type Instant, type Rng, duration, instant } from "../sim/index.js";
 import { TlsSessionCache } from "../tls/index.js";
 import { checkIssuedChain, requestNodeCertificate } from "./certificate-request.js";
-import { type ControlConnection, type ControlContext, dialControlPlane } from "./endpoint.js";
+import { type ControlConnection, type ControlContext, dialControlPlane, nodeTime } from "./endpoint.js";
 import { type NodeIdentity, tlsIdentityOf, trustOf, withRoots } from "./identity.js";
 
 declare module "../sim/trace.js" {
@@ -128,11 +128,12 @@ export class CertificateRenewer {
    * removed node) does not retry in a tight loop (docs/fidelity.md).
    */
   private nextWait(): Duration {
-    const { sim } = this.options.context;
+    // The node's own clock decides, as the certificate's lifetime is read against it.
+    const now = nodeTime(this.options.context);
     const leaf = readCertificate(this.options.current().chainPem[0] ?? "");
     if (!leaf.ok) return renewalDefaultRetryUs;
-    if (leaf.info.notAfter < sim.now || this.forced || this.failures > 0) return renewalBackoff(this.failures, this.waits);
-    return duration(nextRenewalAt(leaf.info.notBefore, leaf.info.notAfter, sim.now, this.waits) - sim.now);
+    if (leaf.info.notAfter < now || this.forced || this.failures > 0) return renewalBackoff(this.failures, this.waits);
+    return duration(nextRenewalAt(leaf.info.notBefore, leaf.info.notAfter, now, this.waits) - now);
   }
 
   /** renewer.go: a forced renewal pauses "to give the CA a chance to reconcile the desired role". */
@@ -196,7 +197,7 @@ export class CertificateRenewer {
       if (!issued.ok) return done({ ok: false, reason: issued.message });
       // Checked against the roots the node trusts now: a rotation may have moved them meanwhile.
       const roots = this.options.current().rootsPem;
-      const checked = checkIssuedChain(issued.chainPem, roots, context.sim.now, identity.nodeId);
+      const checked = checkIssuedChain(issued.chainPem, roots, nodeTime(context), identity.nodeId);
       if (!checked.ok) return done({ ok: false, reason: checked.message });
       const renewed = withRoots({ ...this.options.current(), role: checked.role, chainPem: checked.chainPem, key }, roots);
       done({ ok: true, identity: renewed, notBefore: checked.leaf.notBefore, notAfter: checked.leaf.notAfter });

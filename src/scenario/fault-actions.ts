@@ -5,7 +5,7 @@
 
 import { controlPlanePort } from "../control/index.js";
 import { type TrafficRule, type TrafficRuleSpec, describeLatency } from "../net/index.js";
-import { formatDuration } from "../sim/index.js";
+import { duration, formatDuration } from "../sim/index.js";
 import type { Cluster } from "../swarm/index.js";
 import type { ControlPlaneChange, Fault, LinkChange } from "./types.js";
 
@@ -29,6 +29,8 @@ export function describeFault(fault: Fault): string {
       return `link ${fault.from} ${fault.oneWay ? "->" : "<->"} ${fault.to} ${describeLinkChange(fault.change)}`;
     case "control-plane":
       return `control-plane ${fault.node} ${describeControlPlaneChange(fault.change)}`;
+    case "clock":
+      return `clock ${fault.node} skew ${fault.skewUs < 0 ? "-" : "+"}${formatDuration(duration(Math.abs(fault.skewUs)))}`;
   }
 }
 
@@ -83,6 +85,8 @@ export class FaultInjector {
         return fabric.setLink(fault.from, fault.to, fault.change, { oneWay: fault.oneWay });
       case "control-plane":
         return this.setControlPlane(fault.node, fault.change);
+      case "clock":
+        return this.cluster.setClockSkew(fault.node, fault.skewUs);
     }
   }
 

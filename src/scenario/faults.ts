@@ -19,7 +19,7 @@ import type { ControlPlaneChange, Fault, FaultStep, LinkChange } from "./types.j
 import { readLatency } from "./underlay.js";
 
 /** The keys that make a step a fault step, one per kind of fault. */
-export const faultKeys = ["crash", "restart", "partition", "isolate", "block", "heal", "link", "control-plane"] as const;
+export const faultKeys = ["crash", "restart", "partition", "isolate", "block", "heal", "link", "control-plane", "clock"] as const;
 
 /** A key of `faultKeys`. */
 export type FaultKey = (typeof faultKeys)[number];
@@ -72,7 +72,19 @@ function readFault(r: Reader, key: FaultKey, value: YamlNode, names: readonly st
       return readLink(r, value, names);
     case "control-plane":
       return readControlPlane(r, value, names);
+    case "clock":
+      return readClock(r, value, names);
   }
+}
+
+/** `clock: {node: X, skew: 2h}`: the node's clock runs ahead by 2 h (`-2h`: behind; `0s`: true again). */
+function readClock(r: Reader, node: YamlNode, names: readonly string[] | undefined): Fault | undefined {
+  const e = r.entries(node, "clock", ["node", "skew"], []);
+  if (e === undefined) return undefined;
+  const name = e.has("node") ? readNodeName(r, e.get("node")?.value, "clock.node", names) : undefined;
+  const skewUs = e.has("skew") ? r.signedDuration(e.get("skew")?.value, "clock.skew") : undefined;
+  if (name === undefined || skewUs === undefined) return undefined;
+  return { kind: "clock", node: name, skewUs };
 }
 
 /** A node's name, checked against the cluster's. */

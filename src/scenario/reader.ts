@@ -123,6 +123,18 @@ export class Reader {
     return r.value;
   }
 
+  /** A duration with an optional sign (`2h`, `+2h`, `-90m`), in µs: a clock's skew. */
+  signedDuration(node: YamlNode, what: string): number | undefined {
+    if (!isScalar(node) || (typeof node.value !== "string" && node.value !== 0)) {
+      return this.problem(node, `expected a duration with an optional sign such as "2h" or "-90m" for ${what}, got ${describe(node)}`);
+    }
+    const text = String(node.value === 0 ? "0s" : node.value).trim();
+    const negative = text.startsWith("-");
+    const r = tryParseDuration(text.replace(/^[-+]/, ""));
+    if (!r.ok) return this.problem(node, `${r.reason} (in ${what})`);
+    return negative ? -r.value : r.value;
+  }
+
   /** A percentage `0.5%` or a fraction `0.005`, as parts per million. */
   ppm(node: YamlNode, what: string): number | undefined {
     const bad = () => this.problem(node, `expected a percentage such as "0%" or "0.5%" (or a fraction from 0 to 1) for ${what}, got ${describe(node)}`);

@@ -70,7 +70,9 @@ export type Fault =
   /** The link between two nodes changes, both ways unless `oneWay` (then `from`→`to` only). */
   | { readonly kind: "link"; readonly from: string; readonly to: string; readonly oneWay: boolean; readonly change: LinkChange }
   /** The node's control-plane traffic is delayed or lost, replacing any earlier such rule of the node. */
-  | { readonly kind: "control-plane"; readonly node: string; readonly change: ControlPlaneChange };
+  | { readonly kind: "control-plane"; readonly node: string; readonly change: ControlPlaneChange }
+  /** The node's clock is set `skewUs` µs from true time (positive: ahead), replacing any earlier skew. */
+  | { readonly kind: "clock"; readonly node: string; readonly skewUs: number };
 
 /** Puts a fault on the cluster at the current instant; it takes no simulated time. */
 export interface FaultStep {

@@ -12,7 +12,7 @@ import { espSaFile } from "../overlay/index.js";
 import { type KeyCache, defaultRsaBits } from "../pki/index.js";
 import { KeyLog, TlsSessionCache, keyLogFileName } from "../tls/index.js";
 import type { ClusterSpec, NodeSpec, UnderlaySpec } from "./spec.js";
-import type { Simulation } from "../sim/index.js";
+import { type Simulation, instant } from "../sim/index.js";
 import { type CommandResult, CommandRegistry, fail } from "./docker/registry.js";
 import { dockerVersion } from "./docker/version.js";
 import { dockerInfo } from "./docker/info.js";
@@ -28,6 +28,8 @@ declare module "../sim/trace.js" {
   interface TraceKinds {
     /** A machine joined the simulated world (not yet the swarm). */
     "node.add": { name: string; role: string; os: string; ip: string };
+    /** A node's clock was set this far from true time (positive: ahead). */
+    "node.clock-skew": { skewUs: number };
   }
 }
 
@@ -125,16 +127,19 @@ export class Cluster {
 
   private addNode(spec: NodeSpec): SwarmNode {
     const host: Host = this.fabric.addHost(spec.name);
+    // The node's clock reads simulated time plus its skew (set later by a fault).
+    let node: SwarmNode | undefined;
     const control = {
       sim: this.sim,
       host,
       node: spec.name,
+      clock: () => instant(this.sim.now + (node?.clockSkewUs ?? 0)),
       rng: this.sim.rng.fork("node").fork(spec.name),
       keyLog: this.keyLog,
       sessionCache: new TlsSessionCache(),
       ...(this.keyCache === undefined ? {} : { keyCache: this.keyCache }),
     };
-    const node = new SwarmNode(spec, host, control);
+    node = new SwarmNode(spec, host, control);
     this.nodes.set(spec.name, node);
     this.sim.trace.record("node.add", { name: spec.name, role: spec.role, os: spec.os, ip: host.ip }, spec.name);
     return node;
@@ -172,6 +177,19 @@ export class Cluster {
   /** Restarts a crashed node `name`: its host comes back and its engine rejoins from what it kept on disk. */
   restartNode(name: string): void {
     this.node(name).restart();
+  }
+
+  /**
+   * Sets node `name`'s clock `skewUs` µs away from true time (positive: ahead),
+   * replacing any earlier skew. What changes is what the node reads as the
+   * time: whether a certificate is valid yet or still (its own and its peers'
+   * in every TLS handshake), when it renews, and, on a leader, the NotBefore
+   * and NotAfter it signs.
+   */
+  setClockSkew(name: string, skewUs: number): void {
+    if (!Number.isSafeInteger(skewUs)) throw new RangeError(`"skewUs" expected a whole number of microseconds, got ${skewUs}`);
+    this.node(name).clockSkewUs = skewUs;
+    this.sim.trace.record("node.clock-skew", { skewUs }, name);
   }
 
   /**

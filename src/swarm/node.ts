@@ -100,6 +100,13 @@ export class SwarmNode {
   membership: Membership = { state: "inactive" };
   /** Whether the machine is down (crashed and not restarted). */
   crashed = false;
+  /**
+   * How far its clock is from true (simulated) time, in µs: positive runs
+   * ahead. Certificates are checked, issued and renewed by this clock
+   * (`ControlContext.clock`); raft, heartbeats and key rotation run on
+   * timers, which a skewed wall clock does not move.
+   */
+  clockSkewUs = 0;
   /** Times it became a member (init or join): each membership renews on streams of its own. */
   private memberships = 0;
   /** `swarm init` and `swarm join` attempts so far. */

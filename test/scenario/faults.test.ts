@@ -31,6 +31,16 @@ describe("reading fault steps", () => {
     ]);
   });
 
+  it("reads a clock skew ahead, behind, or back to true time", () => {
+    expect(faultsOf("  - clock: {node: worker-1, skew: 2h}\n  - clock: {node: worker-2, skew: -90m}\n  - clock: {node: worker-1, skew: 0}\n")).toEqual([
+      { kind: "clock", node: "worker-1", skewUs: 2 * 3_600_000_000 },
+      { kind: "clock", node: "worker-2", skewUs: -90 * 60_000_000 },
+      { kind: "clock", node: "worker-1", skewUs: 0 },
+    ]);
+    expect(problemsOf("  - clock: {node: worker-1, skew: soon}\n")[0]).toMatch(/^f\.yaml:4:35: .*clock\.skew/);
+    expect(problemsOf("  - clock: {node: worker-1}\n")[0]).toContain('"skew"');
+  });
+
   it("reads a partition's groups and a one-way block of one node or a list", () => {
     expect(faultsOf("  - partition: [[manager-1], [worker-1, worker-2]]\n  - block: {from: worker-1, to: [manager-1, worker-2]}\n")).toEqual([
       { kind: "partition", groups: [["manager-1"], ["worker-1", "worker-2"]] },
@@ -228,5 +238,27 @@ describe("running fault steps", () => {
     expect(udp.map((p) => `${p.src}>${p.dst}`).sort()).toEqual(["manager-1>worker-1", "worker-1>manager-1"]);
     expect(udp.every((p) => p.outcome === "delivered" || p.reason === "no-listener")).toBe(true);
     expect(fabric.counters.dropped.rule).toBe(3);
+  });
+
+  it("a node whose clock is 2 h behind cannot join (every certificate is not yet valid to it); 50 min ahead it can", () => {
+    const report = runScenario(
+      loadScenario(
+        [
+          "name: skew",
+          "cluster: {managers: 1, workers: 2, bootstrap: manual, rsaBits: 1024, gossip: false}",
+          "steps:",
+          "  - docker swarm init",
+          "  - {run: docker swarm join-token -q worker, capture: TOKEN}",
+          "  - clock: {node: worker-1, skew: -2h}",
+          '  - {run: "docker swarm join --token $TOKEN manager-1:2377", on: worker-1, expect: {exit-code: 1, stderr-contains: "x509: certificate has expired or is not yet valid"}}',
+          "  - clock: {node: worker-2, skew: 50m}",
+          '  - {run: "docker swarm join --token $TOKEN manager-1:2377", on: worker-2, expect: {stdout-contains: "This node joined a swarm as a worker."}}',
+          "",
+        ].join("\n"),
+        "skew.yaml",
+      ),
+    );
+    expect(report.failures).toBe(0);
+    expect(report.steps.map((s) => s.text)).toContain("clock worker-1 skew -2h");
   });
 });
