@@ -23,5 +23,7 @@ export { faultKeys } from "./faults.js";
 export { describeFault } from "./fault-actions.js";
 export { loadScenarioFile } from "./file.js";
 export { type CheckResult, checkOutput } from "./expect.js";
-export { type ScenarioRunOptions, type StepReport, type RunReport, runScenario } from "./runner.js";
+export { type ScenarioRunOptions, type StepReport, ScenarioSession } from "./session.js";
+export { type RunReport, runScenario, finishRun } from "./runner.js";
+export { showTable } from "./show.js";
 export { formatReport, formatStep, formatSummary, reproduceCommand } from "./report.js";
