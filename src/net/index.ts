@@ -66,6 +66,7 @@ export {
 export { type PcapCapture, attachPcap } from "./pcap-capture.js";
 export { type NetTraceKinds } from "./trace-kinds.js";
 export { type WireDigest, attachWireDigest } from "./wire-digest.js";
+export { type WirePath, wirePaths, wirePathOf, indexOfBytes } from "./wire-path.js";
 // For stacks that live outside a fabric host (a container's network namespace):
 // the host-side services a TCP stack needs, the stack itself, and what routing yields.
 export { type HostServices } from "./host-services.js";

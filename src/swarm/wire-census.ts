@@ -7,46 +7,11 @@
  * bytes (IPv4 header to the last payload byte): nothing is decoded first.
  */
 
-import { type Fabric, IpProtocol } from "../net/index.js";
+import { type Fabric, type WirePath, indexOfBytes, wirePathOf, wirePaths } from "../net/index.js";
 import { formatTable } from "./docker/table.js";
 
-/** The paths packets are classed into. */
-export const wirePaths = ["esp", "vxlan", "gossip", "control", "other"] as const;
-/** What a packet carries, as far as its headers say. */
-export type WirePath = (typeof wirePaths)[number];
-
-/** UDP 4789: VXLAN (IANA); 7946: memberlist; TCP 2377: swarm's control plane. */
-const vxlanPort = 4789;
-const gossipPort = 7946;
-const controlPort = 2377;
-
-/** The path of one IPv4 packet, from its protocol and ports. */
-export function wirePathOf(packet: Uint8Array): WirePath {
-  if (packet.length < 20) return "other";
-  const protocol = packet[9]!;
-  if (protocol === IpProtocol.esp) return "esp";
-  const headerBytes = (packet[0]! & 0x0f) * 4;
-  if (packet.length < headerBytes + 4) return "other";
-  const src = (packet[headerBytes]! << 8) | packet[headerBytes + 1]!;
-  const dst = (packet[headerBytes + 2]! << 8) | packet[headerBytes + 3]!;
-  const either = (port: number) => src === port || dst === port;
-  if (protocol === IpProtocol.udp && either(vxlanPort)) return "vxlan";
-  if (either(gossipPort)) return "gossip";
-  if (protocol === IpProtocol.tcp && either(controlPort)) return "control";
-  return "other";
-}
-
-/** Where `needle` first occurs in `haystack`, or -1. */
-export function indexOfBytes(haystack: Uint8Array, needle: Uint8Array): number {
-  if (needle.length === 0) return 0;
-  const first = needle[0]!;
-  const last = haystack.length - needle.length;
-  outer: for (let i = haystack.indexOf(first); i !== -1 && i <= last; i = haystack.indexOf(first, i + 1)) {
-    for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  return -1;
-}
+// The path classes and the byte search live with the wire (src/net wire-path.ts); re-exported for the census's readers.
+export { type WirePath, indexOfBytes, wirePathOf, wirePaths } from "../net/index.js";
 
 const encoder = new TextEncoder();
 
