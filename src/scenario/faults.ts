@@ -88,7 +88,7 @@ function readClock(r: Reader, node: YamlNode, names: readonly string[] | undefin
 }
 
 /** A node's name, checked against the cluster's. */
-function readNodeName(r: Reader, node: YamlNode, what: string, names: readonly string[] | undefined): string | undefined {
+export function readNodeName(r: Reader, node: YamlNode, what: string, names: readonly string[] | undefined): string | undefined {
   const name = r.string(node, `${what} (a node name)`);
   if (name === undefined || names === undefined || names.includes(name)) return name;
   const listed = names.length <= NAMES_LISTED ? names.join(", ") : `${names.slice(0, NAMES_LISTED - 2).join(", ")}, … (${names.length} nodes)`;
@@ -96,7 +96,7 @@ function readNodeName(r: Reader, node: YamlNode, what: string, names: readonly s
 }
 
 /** One node name or a list of them (at least one). */
-function readNodeNames(r: Reader, node: YamlNode, what: string, names: readonly string[] | undefined): string[] | undefined {
+export function readNodeNames(r: Reader, node: YamlNode, what: string, names: readonly string[] | undefined): string[] | undefined {
   const items: readonly YamlNode[] = isSeq(node) ? (node.items as Node[]) : [node];
   if (items.length === 0) return r.problem(node, `expected at least one node name for ${what}`);
   const out = items.map((item) => readNodeName(r, item, what, names));

@@ -7,6 +7,7 @@ export type {
   NodeRole,
   NodeOs,
   UnderlaySpec,
+  UnderlayLink,
   LatencySpec,
   Step,
   DockerStep,

@@ -5,11 +5,14 @@
  * them in one pass; a scenario with any problem is never run.
  */
 
-import { LineCounter, isMap, isScalar, parseDocument } from "yaml";
-import { checkSeed } from "../sim/index.js";
+import { isMap, isScalar } from "yaml";
+import { checkSeed, instant } from "../sim/index.js";
 import { referencedVariables, splitCommandLine } from "../swarm/index.js";
 import { ScenarioError, type ScenarioProblem } from "./errors.js";
+import { readCheckStep } from "./check-read.js";
 import { faultKeyOf, readFaultStep } from "./faults.js";
+import { protocolParameterKeys, readProtocolParameters } from "./parameters.js";
+import { type Override, parseWithOverrides } from "./overrides.js";
 import { type Entries, Reader, type YamlNode } from "./reader.js";
 import type { ClusterSpec, DockerStep, Expectation, NodeSpec, Scenario, Step } from "./types.js";
 import { defaultUnderlay, readUnderlay } from "./underlay.js";
@@ -19,13 +22,19 @@ export const DEFAULT_SEED = 1;
 const MAX_NODES = 1000;
 const NODE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-/** Parses and validates scenario text. `file` names it in messages. */
-export function parseScenario(text: string, file: string): { ok: true; scenario: Scenario } | { ok: false; problems: ScenarioProblem[] } {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const r = new Reader(file, lines);
-  for (const e of doc.errors) r.problemAt(e.pos[0], `invalid YAML: ${e.message.split("\n")[0]}`);
-  if (r.problems.length > 0) return { ok: false, problems: r.problems };
+/**
+ * Parses and validates scenario text. `file` names it in messages. `overrides`
+ * (`--set key=value`) change the document first, and are validated with it.
+ */
+export function parseScenario(
+  text: string,
+  file: string,
+  options: { readonly overrides?: readonly Override[] } = {},
+): { ok: true; scenario: Scenario } | { ok: false; problems: ScenarioProblem[] } {
+  const parsed = parseWithOverrides(text, file, options.overrides ?? []);
+  if (!parsed.ok) return parsed;
+  const { doc } = parsed;
+  const r = new Reader(file, parsed.lines, parsed.origins);
 
   const top = r.entries(doc.contents, "the scenario", ["name", "cluster", "steps"], ["description", "seed", "underlay"]);
   if (top === undefined) return { ok: false, problems: r.problems };
@@ -36,14 +45,16 @@ export function parseScenario(text: string, file: string): { ok: true; scenario:
   const seed = seedNode === undefined ? DEFAULT_SEED : r.int(seedNode.value, "seed", 0, Number.MAX_SAFE_INTEGER);
   const cluster = readCluster(r, top.get("cluster")?.value);
   const underlayNode = top.get("underlay");
-  const underlay = underlayNode === undefined ? defaultUnderlay() : readUnderlay(r, underlayNode.value);
+  const read = underlayNode === undefined ? { underlay: defaultUnderlay(), links: [] } : readUnderlay(r, underlayNode.value, cluster?.nodes.map((n) => n.name));
+  const underlay = read?.underlay;
+  const links = read?.links ?? [];
   const steps = readSteps(r, top.get("steps")?.value, cluster);
 
   if (r.problems.length > 0 || name === undefined || seed === undefined || cluster === undefined || underlay === undefined || steps === undefined) {
     return { ok: false, problems: r.problems };
   }
   checkSeed(seed);
-  return { ok: true, scenario: { file, name, ...(description === undefined ? {} : { description }), seed, cluster, underlay, steps } };
+  return { ok: true, scenario: { file, name, ...(description === undefined ? {} : { description }), seed, cluster, underlay, ...(links.length === 0 ? {} : { links }), steps } };
 }
 
 /** Like `parseScenario`, but throws a `ScenarioError` listing every problem. */
@@ -54,7 +65,19 @@ export function loadScenario(text: string, file: string): Scenario {
 }
 
 function readCluster(r: Reader, node: YamlNode): ClusterSpec | undefined {
-  const e = r.entries(node, "cluster", [], ["managers", "workers", "nodes", "bootstrap", "rsaBits", "keyRotation", "gossip", "keyDelay", "primaryKey", "runErrors"]);
+  const e = r.entries(node, "cluster", [], [
+    "managers",
+    "workers",
+    "nodes",
+    "bootstrap",
+    "rsaBits",
+    "keyRotation",
+    "gossip",
+    "keyDelay",
+    "primaryKey",
+    "runErrors",
+    ...protocolParameterKeys,
+  ]);
   if (e === undefined) return undefined;
   const bitsNode = e.get("rsaBits");
   const rsaBits = bitsNode === undefined ? undefined : r.int(bitsNode.value, "cluster.rsaBits", 512, 8192);
@@ -77,8 +100,15 @@ function readCluster(r: Reader, node: YamlNode): ClusterSpec | undefined {
   const runErrorsNode = e.get("runErrors");
   const runErrors = runErrorsNode === undefined ? undefined : r.oneOf(runErrorsNode.value, "cluster.runErrors", ["legacy", "current"] as const);
   const unread = (node: unknown, value: unknown) => node !== undefined && value === undefined;
-  if (nodes === undefined || unread(gossipNode, gossip) || unread(delayNode, keyDelay) || unread(primaryNode, primaryKey) || unread(runErrorsNode, runErrors)) return undefined;
+  const parameters = readProtocolParameters(r, e);
+  if (bootstrap === "auto" && nodes !== undefined && nodes.length > 0 && !nodes.some((n) => n.role === "manager" && n.join !== false)) {
+    return r.problem(e.get("nodes")?.key ?? node, `cluster.bootstrap auto needs a manager that joins, to run "docker swarm init" on: every manager has join: false`);
+  }
+  if (nodes === undefined || parameters === undefined || unread(gossipNode, gossip) || unread(delayNode, keyDelay) || unread(primaryNode, primaryKey) || unread(runErrorsNode, runErrors)) {
+    return undefined;
+  }
   return {
+    ...parameters,
     nodes,
     bootstrap,
     ...(rsaBits === undefined ? {} : { rsaBits }),
@@ -115,7 +145,7 @@ function readNodeList(r: Reader, node: YamlNode): NodeSpec[] | undefined {
   const nodes: NodeSpec[] = [];
   const seen = new Set<string>();
   for (const item of items) {
-    const e = r.entries(item, "a node of cluster.nodes", ["name", "role"], ["os"]);
+    const e = r.entries(item, "a node of cluster.nodes", ["name", "role"], ["os", "availability", "join"]);
     if (e === undefined) continue;
     const nameNode = e.get("name")?.value;
     const name = r.string(nameNode, "the node's name");
@@ -127,9 +157,14 @@ function readNodeList(r: Reader, node: YamlNode): NodeSpec[] | undefined {
     } else if (name !== undefined && seen.has(name)) {
       r.problem(nameNode, `node name "${name}" is used twice`);
     }
+    const availabilityNode = e.get("availability");
+    const availability = availabilityNode === undefined ? undefined : r.oneOf(availabilityNode.value, "the node's availability", ["active", "pause", "drain"] as const);
+    const joinNode = e.get("join");
+    const join = joinNode === undefined ? undefined : r.bool(joinNode.value, "the node's join (false: bootstrap leaves it outside the swarm)");
     if (name === undefined || role === undefined || os === undefined) continue;
+    if ((availabilityNode !== undefined && availability === undefined) || (joinNode !== undefined && join === undefined)) continue;
     seen.add(name);
-    nodes.push({ name, role, os });
+    nodes.push({ name, role, os, ...(availability === undefined ? {} : { availability }), ...(join === undefined ? {} : { join }) });
   }
   if (items.length === 0) return r.problem(node, "cluster.nodes needs at least one node");
   if (nodes.length > 0 && !nodes.some((n) => n.role === "manager")) {
@@ -153,18 +188,45 @@ function readSteps(r: Reader, node: YamlNode, cluster: ClusterSpec | undefined):
   return steps;
 }
 
-function readStep(r: Reader, node: YamlNode, firstManager: string, names: readonly string[] | undefined, captured: Set<string>): Step | undefined {
+/** Whether `node` is a mapping with the key `key` (what names a step's kind). */
+const hasKey = (node: YamlNode, key: string) => isMap(node) && node.items.some((p) => isScalar(p.key) && p.key.value === key);
+
+/** Rounds a `repeat` step may run, and steps all repeats together may expand to: a limit on everything. */
+const MAX_ROUNDS = 100_000;
+
+function readStep(r: Reader, node: YamlNode, firstManager: string, names: readonly string[] | undefined, captured: Set<string>, inRepeat = false): Step | undefined {
   const where = r.pos(node);
   if (isScalar(node)) {
     const command = r.string(node, "a step (a docker command)");
     return command === undefined ? undefined : dockerStep(r, node, command, firstManager, undefined, where, captured);
   }
-  if (isMap(node) && node.items.some((p) => isScalar(p.key) && p.key.value === "wait")) {
+  if (hasKey(node, "at")) {
+    const e = r.entries(node, "an at step", ["at"], []);
+    const at = r.duration(e?.get("at")?.value, "at (an instant of the run, as a duration from its start)");
+    return at === undefined ? undefined : { kind: "at", instant: instant(at), where };
+  }
+  if (hasKey(node, "check")) return readCheckStep(r, node, names);
+  if (hasKey(node, "repeat")) {
+    if (inRepeat) return r.problem(node, "expected no repeat inside a repeat: write the inner steps out, or multiply the rounds");
+    const e = r.entries(node, "a repeat step", ["repeat", "steps"], ["every"]);
+    const times = r.int(e?.get("repeat")?.value, "repeat (how many rounds)", 1, MAX_ROUNDS);
+    const everyNode = e?.get("every");
+    const every = everyNode === undefined ? undefined : r.duration(everyNode.value, "repeat.every (the wait after each round)");
+    const items = r.list(e?.get("steps")?.value, "repeat.steps");
+    if (items !== undefined && items.length === 0) r.problem(e?.get("steps")?.value, "expected at least one step in repeat.steps");
+    // $ROUND is the round's number (1, 2, ...) in the repeated commands.
+    const inner = new Set([...captured, "ROUND"]);
+    const steps = (items ?? []).map((item) => readStep(r, item, firstManager, names, inner, true));
+    for (const name of inner) if (name !== "ROUND") captured.add(name);
+    if (times === undefined || items === undefined || items.length === 0 || steps.some((s) => s === undefined) || (everyNode !== undefined && every === undefined)) return undefined;
+    return { kind: "repeat", times, steps: steps as Step[], ...(every === undefined ? {} : { every }), where };
+  }
+  if (hasKey(node, "wait")) {
     const e = r.entries(node, "a wait step", ["wait"], []);
     const duration = r.duration(e?.get("wait")?.value, "wait");
     return duration === undefined ? undefined : { kind: "wait", duration, where };
   }
-  if (isMap(node) && node.items.some((p) => isScalar(p.key) && p.key.value === "show")) {
+  if (hasKey(node, "show")) {
     const e = r.entries(node, "a show step", ["show"], ["expect", "search"]);
     const what = r.oneOf(e?.get("show")?.value, "show", ["keyrings", "gossip", "wire"] as const);
     const expectNode = e?.get("expect")?.value;

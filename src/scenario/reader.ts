@@ -35,10 +35,14 @@ export class Reader {
   constructor(
     readonly file: string,
     private readonly lines: LineCounter,
+    /** Nodes that came from a `--set` override, with the flag to report them at: they have no place in the file. */
+    private readonly origins: ReadonlyMap<Node, SourcePos> = new Map(),
   ) {}
 
   /** Where a node starts (or `fallback`, or the file's start). */
   pos(node: YamlNode, fallback?: SourcePos): SourcePos {
+    const origin = node === null || node === undefined ? undefined : this.origins.get(node);
+    if (origin !== undefined) return origin;
     const offset = node?.range?.[0];
     if (offset === undefined) return fallback ?? { file: this.file, line: 1, column: 1 };
     const { line, col } = this.lines.linePos(offset);

@@ -15,9 +15,8 @@ export function reproduceCommand(report: RunReport): string {
 export function formatStep(step: StepReport, report: RunReport): string {
   const lines: string[] = [];
   const when = `[${formatInstant(step.at)}]`;
-  if (step.kind === "show") return `${when} ${step.text}\n${step.output?.stdout ?? ""}\n`;
-  if (step.kind !== "docker") return `${when} ${step.text}\n\n`; // wait and fault steps: no prompt, no output
-  lines.push(`${when} ${step.node}$ ${step.text}`);
+  // A command has a prompt; other steps (wait, fault, show, check) are said as they are written.
+  lines.push(step.kind === "docker" ? `${when} ${step.node}$ ${step.text}` : `${when} ${step.text}`);
   const out = step.output;
   if (out !== undefined) {
     if (out.stdout !== "") lines.push(out.stdout.trimEnd());

@@ -5,13 +5,15 @@
  * few events, twelve hours) between steps.
  */
 
-import { type Duration, type Instant, type TraceSink, Simulation, formatDuration, hours, instant } from "../sim/index.js";
+import { type Duration, type Instant, type TraceSink, Simulation, formatDuration, formatInstant, hours, instant } from "../sim/index.js";
 import type { KeyCache } from "../pki/index.js";
 import { Cluster, type CommandOutput, type CommandResult, expandVariables, fail, isDeferred, splitCommandLine } from "../swarm/index.js";
+import { evaluateClusterCheck } from "./check-run.js";
 import { type CheckResult, checkOutput } from "./expect.js";
+import { TraceTally } from "./tally.js";
 import { FaultInjector, describeFault } from "./fault-actions.js";
 import { showTable } from "./show.js";
-import type { DockerStep, Expectation, Scenario, Step } from "./types.js";
+import type { DockerStep, Expectation, NodeSpec, RepeatStep, Scenario, Step } from "./types.js";
 
 /** How to run a scenario. */
 export interface ScenarioRunOptions {
@@ -61,6 +63,8 @@ export class ScenarioSession {
   /** Set once a step could not finish (a failed bootstrap, `until` reached): later steps do not run. */
   cutShort = false;
   private readonly faults: FaultInjector;
+  /** What the trace has counted so far, for `check` steps. */
+  readonly tally = new TraceTally();
   private readonly limit: number;
 
   constructor(
@@ -69,10 +73,15 @@ export class ScenarioSession {
   ) {
     this.seed = options.seed ?? scenario.seed;
     this.sim = new Simulation({ seed: this.seed });
+    this.sim.trace.addSink(this.tally);
     for (const sink of options.sinks ?? []) this.sim.trace.addSink(sink);
     this.sim.trace.record("sim.start", { seed: this.seed, scenario: scenario.name });
     const wireSearch = scenario.steps.flatMap((s) => (s.kind === "show" ? (s.search ?? []) : []));
     this.cluster = new Cluster(this.sim, scenario.cluster, scenario.underlay, { wireSearch, ...(options.keyCache === undefined ? {} : { keyCache: options.keyCache }) });
+    for (const link of scenario.links ?? []) {
+      const change = { ...(link.latency === undefined ? {} : { latency: link.latency }), ...(link.lossPpm === undefined ? {} : { lossPpm: link.lossPpm }) };
+      for (const from of link.from) for (const to of link.to) this.cluster.fabric.setLink(from, to, change, { oneWay: link.oneWay });
+    }
     options.onCluster?.(this.cluster);
     this.faults = new FaultInjector(this.cluster);
     this.limit = options.until === undefined ? Infinity : options.until;
@@ -117,7 +126,18 @@ export class ScenarioSession {
     const report = this.stepReport(step, index);
     this.reports.push(report);
     this.options.onProgress?.({ now: this.sim.now, events: this.sim.scheduler.executed, step: index });
+    if (step.kind === "repeat") this.runRounds(step, index);
     return report;
+  }
+
+  /** A repeat's rounds: its steps in order, `$ROUND` set to the round's number, then the `every` wait. */
+  private runRounds(step: RepeatStep, index: number): void {
+    for (let round = 1; round <= step.times && !this.cutShort; round++) {
+      this.variables.set("ROUND", String(round));
+      for (const inner of step.steps) if (!this.cutShort) this.runStep(inner, index);
+      if (step.every !== undefined && !this.cutShort) this.runStep({ kind: "wait", duration: step.every, where: step.where }, index);
+    }
+    this.variables.delete("ROUND");
   }
 
   private stepReport(step: Step, index: number): StepReport {
@@ -138,6 +158,30 @@ export class ScenarioSession {
         sim.trace.record("step", { index, step: text });
         const output = { stdout: showTable(this.cluster, step), stderr: "", exitCode: 0 };
         return { index, kind: "show", text, at: sim.now, output, checks: this.check(step.expect, output, index), line };
+      }
+      case "at": {
+        const startedAt = sim.now;
+        const text = `at ${formatInstant(step.instant)}`;
+        // An instant already behind is the timeline's mistake: said, not silently skipped.
+        const late = startedAt > step.instant;
+        if (!late) {
+          this.cutShort = step.instant > this.limit;
+          this.advanceTo(step.instant, index);
+        }
+        sim.trace.record("step", { index, step: text });
+        const checks = late ? [{ ok: false, what: text, expected: `the run at or before ${formatInstant(step.instant)}`, seen: `the run already at ${formatInstant(startedAt)}` }] : [];
+        return { index, kind: "at", text, at: startedAt, checks, line };
+      }
+      case "check": {
+        sim.trace.record("step", { index, step: "check" });
+        const checks = evaluateClusterCheck(step.check, this.cluster, this.tally);
+        for (const c of checks) sim.trace.record("expect", { index, what: c.what, ok: c.ok });
+        return { index, kind: "check", text: "check", at: sim.now, checks, line };
+      }
+      case "repeat": {
+        const text = `repeat ${step.times} rounds of ${step.steps.length} step${step.steps.length === 1 ? "" : "s"}${step.every === undefined ? "" : `, every ${formatDuration(step.every)}`}`;
+        sim.trace.record("step", { index, step: text });
+        return { index, kind: "repeat", text, at: sim.now, checks: [], line };
       }
       case "fault": {
         // Traced before it acts, so the trace reads cause, then effects (net.partition, net.host.down, ...).
@@ -203,21 +247,22 @@ export class ScenarioSession {
  * command is built when its turn comes (the tokens exist only after init).
  */
 function bootstrapSteps(cluster: Cluster, scenario: Scenario): Array<{ command: () => DockerStep }> {
-  const nodes = scenario.cluster.nodes;
+  const nodes = scenario.cluster.nodes.filter((n) => n.join !== false);
   const first = nodes.find((n) => n.role === "manager")!;
+  const availability = (n: NodeSpec) => (n.availability === undefined ? [] : ["--availability", n.availability]);
   const where = { file: scenario.file, line: 0, column: 0 };
   const expect = { stdoutContains: [], stdoutMatches: [], stdoutExcludes: [], stderrContains: [], exitCode: 0, where };
   const step = (on: string, argv: string[]): DockerStep => ({ kind: "docker", command: argv.join(" "), argv, on, expect, where, usesVariables: false });
   const managerNode = cluster.node(first.name);
   return [
-    { command: () => step(first.name, ["docker", "swarm", "init"]) },
+    { command: () => step(first.name, ["docker", "swarm", "init", ...availability(first)]) },
     ...nodes
       .filter((n) => n !== first)
       .map((n) => ({
         command: () => {
           const state = managerNode.manager?.state;
           const token = state === undefined ? "" : state.tokens[n.role];
-          return step(n.name, ["docker", "swarm", "join", "--token", token, `${managerNode.host.ip}:2377`]);
+          return step(n.name, ["docker", "swarm", "join", "--token", token, ...availability(n), `${managerNode.host.ip}:2377`]);
         },
       })),
   ];

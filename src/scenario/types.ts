@@ -2,7 +2,7 @@
  * A scenario, validated and typed: what `loadScenario` returns and the runner runs.
  */
 
-import type { Duration } from "../sim/index.js";
+import type { Duration, Instant } from "../sim/index.js";
 import type { SourcePos } from "./errors.js";
 
 export type { NodeRole, NodeOs, NodeSpec, ClusterSpec, BootstrapMode, LatencySpec, UnderlaySpec } from "../swarm/index.js";
@@ -96,7 +96,79 @@ export interface ShowStep {
   readonly where: SourcePos;
 }
 
-export type Step = DockerStep | WaitStep | FaultStep | ShowStep;
+/** Let simulated time pass until an instant of the run (`at: 12h`: twelve hours after it began). */
+export interface AtStep {
+  readonly kind: "at";
+  readonly instant: Instant;
+  readonly where: SourcePos;
+}
+
+/** A bound on a count: from `min` to `max` inclusive (`max` may be Infinity); `text` as written (`>= 3`). */
+export interface CountBound {
+  readonly min: number;
+  readonly max: number;
+  readonly text: string;
+}
+
+/** What a `check` step expects of one node. Absent fields are not checked. */
+export interface NodeStateCheck {
+  readonly node: string;
+  /** `ready`: up and in a swarm; `down`: crashed; `outside`: up and in no swarm. */
+  readonly status?: "ready" | "down" | "outside";
+  /** The role its certificate gives it. */
+  readonly role?: "manager" | "worker";
+  /** Whether it is the leader. */
+  readonly leader?: boolean;
+  /** How many network keys it holds, per subsystem (gossip and IPsec alike). */
+  readonly keys?: CountBound;
+  /** Which of its keys is the primary, in both subsystems. */
+  readonly primary?: "middle" | "newest" | "oldest";
+  /** It holds the same key tags as this node. */
+  readonly keysLike?: string;
+}
+
+/** What a `check` step expects of the cluster and of the run's counts so far. */
+export interface ClusterCheck {
+  /** Key rotations the leaders made (`keymanager.rotate` records). */
+  readonly rotations?: CountBound;
+  /** TLS handshakes an end refused (each counted once, by the end that refused it). */
+  readonly handshakesRefused?: CountBound;
+  /** Drops by reason: `overlay.replay`, `gossip.no-key`, `net.partition`, or a bare reason summed over the three. */
+  readonly drops: ReadonlyArray<readonly [string, CountBound]>;
+  /** Trace records by kind (`cert.renewed`, `ca.refuse`, ...). */
+  readonly records: ReadonlyArray<readonly [string, CountBound]>;
+  /** The node that leads now. */
+  readonly leader?: string;
+  readonly nodes: readonly NodeStateCheck[];
+}
+
+/** Checks the cluster's state and the run's counts at this instant; takes no simulated time. */
+export interface CheckStep {
+  readonly kind: "check";
+  readonly check: ClusterCheck;
+  readonly where: SourcePos;
+}
+
+/** Runs `steps` `times` times, `$ROUND` in their commands the round's number (from 1), with a wait of `every` after each round. */
+export interface RepeatStep {
+  readonly kind: "repeat";
+  readonly times: number;
+  readonly steps: readonly Step[];
+  readonly every?: Duration;
+  readonly where: SourcePos;
+}
+
+export type Step = DockerStep | WaitStep | AtStep | FaultStep | ShowStep | CheckStep | RepeatStep;
+
+/** Links between every node of `from` and every node of `to` that differ from the underlay (`underlay.links`). */
+export interface UnderlayLink {
+  readonly from: readonly string[];
+  readonly to: readonly string[];
+  /** Only `from`→`to` (default: both ways). */
+  readonly oneWay: boolean;
+  readonly latency?: LatencySpec;
+  readonly lossPpm?: number;
+}
 
 /** A validated scenario. */
 export interface Scenario {
@@ -107,5 +179,7 @@ export interface Scenario {
   readonly seed: number;
   readonly cluster: ClusterSpec;
   readonly underlay: UnderlaySpec;
+  /** Links that differ from the underlay's default from the start (`underlay.links`), in the order written. */
+  readonly links?: readonly UnderlayLink[];
   readonly steps: readonly Step[];
 }

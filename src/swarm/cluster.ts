@@ -7,6 +7,7 @@
 
 import { Fabric, type Host, type WireDigest, attachPcap, attachWireDigest } from "../net/index.js";
 import type { ClusterStore, ManagerServices, PrimaryChoice } from "../control/index.js";
+import type { AeadBackend } from "../crypto/index.js";
 import { gossipKeyFileName, gossipKeyFileText } from "../gossip/index.js";
 import { espSaFile } from "../overlay/index.js";
 import { type KeyCache, defaultRsaBits } from "../pki/index.js";
@@ -78,6 +79,8 @@ export interface ClusterOptions {
   readonly runErrors?: RunErrorWording;
   /** Strings the wire census looks for in every packet (`show: wire` steps' `search`). */
   readonly wireSearch?: readonly string[];
+  /** Inbound ESP SAs' anti-replay window in packets on every node; default 0, Docker's (no check). */
+  readonly replayWindow?: number;
 }
 
 /** The simulated world of one run. */
@@ -104,6 +107,12 @@ export class Cluster {
   readonly primaryKey: PrimaryChoice;
   /** Which engine's words `docker run` refuses a swarm-scoped network with. */
   readonly runErrors: RunErrorWording;
+  /** Inbound ESP SAs' anti-replay window in packets, when not Docker's 0. */
+  readonly replayWindow: number | undefined;
+  /** What `swarm init` gives node certificates when not told `--cert-expiry` (`cluster.certExpiry`); undefined: 90 days. */
+  readonly certExpiryUs: number | undefined;
+  /** The AES-GCM implementation nodes use (`cluster.aead`); undefined: the fastest available. */
+  readonly aead: AeadBackend | undefined;
   private readonly keyCache: KeyCache | undefined;
 
   constructor(
@@ -119,6 +128,9 @@ export class Cluster {
     this.keyDelayUs = options.keyDelayUs ?? spec.keyDelay ?? 0;
     this.primaryKey = options.primaryKey ?? spec.primaryKey ?? "middle";
     this.runErrors = options.runErrors ?? spec.runErrors ?? "legacy";
+    this.replayWindow = options.replayWindow ?? spec.replayWindow;
+    this.certExpiryUs = spec.certExpiry;
+    this.aead = spec.aead;
     this.fabric = new Fabric(sim, underlay);
     this.wire = attachWireDigest(this.fabric);
     this.census = new WireCensus(this.fabric, options.wireSearch);
@@ -216,6 +228,8 @@ export class Cluster {
       gossip: this.gossip,
       keyDelayUs: this.keyDelayUs,
       primaryKey: this.primaryKey,
+      ...(this.replayWindow === undefined ? {} : { replayWindow: this.replayWindow }),
+      ...(this.aead === undefined ? {} : { aead: this.aead }),
     };
   }
 

@@ -31,7 +31,7 @@ import {
 } from "../control/index.js";
 import type { Host, Ipv4Address } from "../net/index.js";
 import type { Duration, EventHandle, Rng } from "../sim/index.js";
-import { defaultAead } from "../crypto/index.js";
+import { type Aead, type AeadBackend, createAead, defaultAead } from "../crypto/index.js";
 import { type EspSaRecord, OverlayDriver, ServiceRecords } from "../overlay/index.js";
 import type { LogLine } from "../workload/index.js";
 import { NodeGossip } from "./node-gossip.js";
@@ -87,9 +87,16 @@ export interface MemberOptions {
   readonly primaryKey?: PrimaryChoice;
   /** Inbound ESP SAs' anti-replay window in packets (default 0, Docker's: no check). */
   readonly replayWindow?: number;
+  /** The AES-GCM implementation it seals and opens gossip frames and ESP with (default: the fastest available). */
+  readonly aead?: AeadBackend;
 }
 
 const encoder = new TextEncoder();
+
+/** The named AES-GCM backend, or the fastest available (both give the same bytes). */
+function aeadOf(backend: AeadBackend | undefined): Aead {
+  return backend === undefined ? defaultAead() : createAead(backend);
+}
 
 /** A simulated Docker host. */
 export class SwarmNode {
@@ -208,7 +215,7 @@ export class SwarmNode {
       host: this.host,
       node: this.name,
       os: this.os,
-      aead: defaultAead(),
+      aead: aeadOf(options.aead),
       rng: this.control.rng.fork(`overlay-${this.memberships}`),
       networkDb: () => this.member?.gossip?.db,
       ...(options.replayWindow === undefined ? {} : { replayWindow: options.replayWindow }),
@@ -428,6 +435,7 @@ export class SwarmNode {
         node: this.name,
         rng: this.control.rng.fork(`gossip-${this.memberships}`),
         keys: () => member.keys.gossipRing,
+        aead: aeadOf(this.options.aead),
       });
       member.gossip.start(managers);
       member.driver.syncGossip();

@@ -10,11 +10,21 @@ export type NodeRole = "manager" | "worker";
 /** A node's operating system (Windows nodes ignore overlay encryption). */
 export type NodeOs = "linux" | "windows";
 
+/** What the scheduler may do with a node (`docker node update --availability`). */
+export type NodeAvailability = "active" | "pause" | "drain";
+
 /** One machine of the cluster. */
 export interface NodeSpec {
   readonly name: string;
   readonly role: NodeRole;
   readonly os: NodeOs;
+  /** The availability automatic bootstrap joins it with (`--availability`); default active. */
+  readonly availability?: NodeAvailability;
+  /**
+   * False: automatic bootstrap leaves it outside the swarm, for the steps to
+   * join later (or to try a stolen token with, as a rogue machine). Default true.
+   */
+  readonly join?: boolean;
 }
 
 /**
@@ -48,6 +58,12 @@ export interface ClusterSpec {
    * as the tutorials quote it), or "current", today's engines'.
    */
   readonly runErrors?: "legacy" | "current";
+  /** Node certificates' lifetime in µs (`cluster.certExpiry`): what `swarm init` uses when not given `--cert-expiry`; default 90 days. */
+  readonly certExpiry?: number;
+  /** Inbound ESP SAs' anti-replay window in packets (`cluster.replayWindow`); default 0, as Docker's SAs have (no check). */
+  readonly replayWindow?: number;
+  /** The AES-GCM implementation every node seals and opens with (`cluster.aead`); the bytes are the same either way. */
+  readonly aead?: "node" | "noble";
 }
 
 /** How long a packet takes on a link: the underlay's own latency model. */

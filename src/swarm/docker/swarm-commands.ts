@@ -125,7 +125,8 @@ function init(context: DockerContext, words: readonly string[]): CommandResult {
   if (!parsed.ok) return parsed.output;
   const { cluster, node } = context;
   if (node.membership.state !== "inactive") return daemonError(errSwarmExists);
-  const certExpiry = parsed.command.flags.get("cert-expiry") as number | undefined;
+  // Without the flag, the scenario's cluster.certExpiry (itself 90 days by default).
+  const certExpiry = (parsed.command.flags.get("cert-expiry") as number | undefined) ?? cluster.certExpiryUs;
   if (certExpiry !== undefined) {
     const refused = expiryError(certExpiry);
     if (refused !== undefined) return refused;
