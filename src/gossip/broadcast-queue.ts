@@ -12,7 +12,7 @@
  * entry supersedes older news about it.
  */
 
-import { retransmitLimit } from "./constants.js";
+import { retransmitLimit, retransmitMult } from "./constants.js";
 
 /** A message to gossip. */
 export interface Broadcast {
@@ -33,7 +33,7 @@ interface Queued {
 /**
  * @example
  * ```ts
- * const queue = new BroadcastQueue(() => members.length);
+ * const queue = new BroadcastQueue(() => members.length, timings.retransmitMult);
  * queue.queue({ message: aliveBytes, name: "node-7" });
  * const parts = queue.take(2, 1400 - 2 - 29); // what fits in one compound packet
  * ```
@@ -42,8 +42,14 @@ export class BroadcastQueue {
   private items: Queued[] = [];
   private nextId = 0;
 
-  /** `nodes` gives the cluster size the retransmit limit is computed from, at each round. */
-  constructor(private readonly nodes: () => number) {}
+  /**
+   * `nodes` gives the cluster size the retransmit limit is computed from, at
+   * each round; `multiplier` scales it (queue.go RetransmitMult; the spec's unless told).
+   */
+  constructor(
+    private readonly nodes: () => number,
+    private readonly multiplier: number = retransmitMult,
+  ) {}
 
   /** Broadcasts waiting. */
   get length(): number {
@@ -69,7 +75,7 @@ export class BroadcastQueue {
    */
   take(overhead: number, limit: number): Uint8Array[] {
     if (this.items.length === 0) return [];
-    const transmitLimit = retransmitLimit(this.nodes());
+    const transmitLimit = retransmitLimit(this.nodes(), { retransmitMult: this.multiplier });
     const out: Uint8Array[] = [];
     let used = 0;
     const kept: Queued[] = [];

@@ -7,6 +7,7 @@
  */
 
 import { type Duration, hours, minutes, ms, seconds } from "../sim/index.js";
+import type { GossipTimings } from "./timings.js";
 
 /** The gossip port, UDP and TCP (memberlist DefaultLANConfig BindPort; Docker's `--data-path-port` does not change it). */
 export const gossipPort = 7946;
@@ -58,47 +59,57 @@ export const encryptOverheadV1 = 29;
 /**
  * The suspicion timeout (util.go suspicionTimeout): SuspicionMult ·
  * max(1, log10(max(1, n))) probe intervals, with the scale kept to three
- * decimals as Go's integer durations keep it.
+ * decimals as Go's integer durations keep it. `timings` gives the multiplier
+ * and the probe interval; the spec's values unless told.
  *
  * @example
  * ```ts
  * suspicionTimeoutUs(10); // 4 s
  * suspicionTimeoutUs(100); // 8 s
+ * suspicionTimeoutUs(10, { suspicionMult: 6, probeIntervalUs: seconds(2) }); // 12 s
  * ```
  */
-export function suspicionTimeoutUs(nodes: number): Duration {
+export function suspicionTimeoutUs(
+  nodes: number,
+  timings: Pick<GossipTimings, "suspicionMult" | "probeIntervalUs"> = { suspicionMult, probeIntervalUs },
+): Duration {
   const scale = Math.max(1, Math.log10(Math.max(1, nodes)));
-  return Math.floor((suspicionMult * Math.floor(scale * 1000) * probeIntervalUs) / 1000) as Duration;
+  return Math.floor((timings.suspicionMult * Math.floor(scale * 1000) * timings.probeIntervalUs) / 1000) as Duration;
 }
 
 /**
  * How many times a broadcast is sent before it is dropped (util.go
- * retransmitLimit): RetransmitMult · ceil(log10(n + 1)).
+ * retransmitLimit): RetransmitMult · ceil(log10(n + 1)), with the spec's
+ * multiplier unless `timings` gives one.
  *
  * @example
  * ```ts
  * retransmitLimit(3); // 4
  * retransmitLimit(100); // 12
+ * retransmitLimit(3, { retransmitMult: 2 }); // 2
  * ```
  */
-export function retransmitLimit(nodes: number): number {
-  return retransmitMult * Math.ceil(Math.log10(nodes + 1));
+export function retransmitLimit(nodes: number, timings: Pick<GossipTimings, "retransmitMult"> = { retransmitMult }): number {
+  return timings.retransmitMult * Math.ceil(Math.log10(nodes + 1));
 }
 
 /**
  * The push/pull interval for a cluster of `nodes` (util.go pushPullScale):
- * unchanged up to 32 nodes, then one more interval per doubling.
+ * the configured interval (the spec's unless `timings` gives one) up to 32
+ * nodes, then one more interval per doubling.
  *
  * @example
  * ```ts
  * pushPullIntervalFor(20); // 30 s
  * pushPullIntervalFor(100); // 90 s
+ * pushPullIntervalFor(100, { pushPullIntervalUs: seconds(60) }); // 180 s
  * ```
  */
-export function pushPullIntervalFor(nodes: number): Duration {
-  if (nodes <= pushPullScaleThreshold) return pushPullIntervalUs;
+export function pushPullIntervalFor(nodes: number, timings: Pick<GossipTimings, "pushPullIntervalUs"> = { pushPullIntervalUs }): Duration {
+  const interval = timings.pushPullIntervalUs;
+  if (nodes <= pushPullScaleThreshold) return interval;
   const multiplier = Math.ceil(Math.log2(nodes) - Math.log2(pushPullScaleThreshold)) + 1;
-  return (multiplier * pushPullIntervalUs) as Duration;
+  return (multiplier * interval) as Duration;
 }
 
 // --- libnetwork networkdb (cluster.go, networkdb.go, broadcast.go) ---
@@ -116,8 +127,21 @@ export const reapPeriodUs: Duration = seconds(5);
  * How long a left network lingers: five reaper rounds longer than its
  * entries, because the entries' reaper walks only networks still listed
  * (networkdb.go New: reapNetworkInterval = reapEntryInterval + 5·reapPeriod).
+ * `timings` gives both; the spec's unless told.
+ *
+ * @example
+ * ```ts
+ * reapNetworkIntervalFor(); // 30 min 25 s
+ * reapNetworkIntervalFor({ reapEntryIntervalUs: minutes(1), reapPeriodUs: seconds(1) }); // 65 s
+ * ```
  */
-export const reapNetworkIntervalUs: Duration = (reapEntryIntervalUs + 5 * reapPeriodUs) as Duration;
+export function reapNetworkIntervalFor(
+  timings: Pick<GossipTimings, "reapEntryIntervalUs" | "reapPeriodUs"> = { reapEntryIntervalUs, reapPeriodUs },
+): Duration {
+  return (timings.reapEntryIntervalUs + 5 * timings.reapPeriodUs) as Duration;
+}
+/** The spec's network reap time: `reapNetworkIntervalFor` of the spec's entry reap time and reaper period. */
+export const reapNetworkIntervalUs: Duration = reapNetworkIntervalFor();
 /** How often a failed node is retried, and a failed cluster join (cluster.go retryInterval). */
 export const retryIntervalUs: Duration = seconds(1);
 /** How long a failed or left node is remembered, and retried while failed (cluster.go nodeReapInterval). */
@@ -128,6 +152,14 @@ export const nodeReapPeriodUs: Duration = hours(2);
 export const bulkSyncTimeoutUs: Duration = seconds(30);
 /** How often each joined network is bulk synced with a random peer: memberlist's PushPullInterval, unscaled (cluster.go clusterInit). */
 export const bulkSyncIntervalUs: Duration = pushPullIntervalUs;
+/** How often each joined network's queued table events are gossiped: memberlist's GossipInterval (cluster.go clusterInit). */
+export const tableGossipIntervalUs: Duration = gossipIntervalUs;
+/**
+ * Scales how often a table event is retransmitted: a literal 4 in networkdb,
+ * not memberlist's RetransmitMult, though the two agree by default
+ * (networkdb.go JoinNetwork: tableBroadcasts RetransmitMult).
+ */
+export const tableRetransmitMult = 4;
 /** How long a node leaving the cluster waits for its leave event to be gossiped (broadcast.go broadcastTimeout). */
 export const nodeEventBroadcastTimeoutUs: Duration = seconds(5);
 /**

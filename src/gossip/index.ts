@@ -1,9 +1,11 @@
 /**
  * The gossip plane: memberlist's keyring and encryption envelope, its
- * broadcast queue and timing, its SWIM membership, libnetwork networkdb's
- * messages and the networkdb node on top, and the overlay driver's table records.
+ * broadcast queue and timing (the spec in constants, set per run as
+ * `GossipTimings`), its SWIM membership, libnetwork networkdb's messages and
+ * the networkdb node on top, and the overlay driver's table records.
  */
 export * from "./constants.js";
+export { type GossipTimings, defaultGossipTimings, gossipTimings } from "./timings.js";
 export { type Broadcast, BroadcastQueue } from "./broadcast-queue.js";
 export { parseIpv4Bytes, formatIpv4Bytes } from "./address-bytes.js";
 export * from "./keyring.js";

@@ -2,6 +2,9 @@
  * memberlist's SWIM membership (state.go, net.go) on the simulated underlay:
  * one `Memberlist` per node, on UDP and TCP port 7946.
  *
+ * Times, fan-outs and multipliers are the node's `GossipTimings`; the
+ * figures below are the defaults.
+ *
  * - Failure detection (state.go probe/probeNode): every probe interval the
  *   next node of a shuffled list gets a ping; without an ack within the probe
  *   timeout, 3 random others are asked to ping it (indirect ping) and a ping
@@ -36,22 +39,16 @@ import {
   delegateVersion,
   delegateVersionMax,
   delegateVersionMin,
-  gossipIntervalUs,
-  gossipNodes,
   gossipPort,
-  gossipToTheDeadTimeUs,
-  indirectChecks,
-  probeIntervalUs,
-  probeTimeoutUs,
   protocolVersion,
   protocolVersionMax,
   protocolVersionMin,
   pushPullIntervalFor,
   suspicionTimeoutUs,
-  tcpTimeoutUs,
   udpBufferBytes,
 } from "./constants.js";
 import { type Alive, type GossipMessage, MessageType, type PushNodeState, decodeGossipMessage, encodeGossipMessage } from "./messages.js";
+import { type GossipTimings, gossipTimings } from "./timings.js";
 import type { GossipWire, StreamMessageReader } from "./wire.js";
 
 /** A member's state as memberlist keeps it (state.go nodeStateType). */
@@ -105,6 +102,8 @@ export interface MemberlistOptions {
   readonly rng: Rng;
   readonly wire: GossipWire;
   readonly delegate?: MemberlistDelegate;
+  /** Timers, fan-outs and multipliers; the spec's (constants.ts) for any left out. */
+  readonly timings?: Partial<GossipTimings>;
 }
 
 /** Counts a node keeps of its gossip traffic. */
@@ -141,6 +140,8 @@ type AckHandler = { readonly onAck: () => void; readonly timer: EventHandle };
 export class Memberlist extends EventEmitter<MemberlistEvents> {
   readonly name: string;
   readonly counters: MemberlistCounters = { packetsSent: 0, packetsReceived: 0, streamsOpened: 0, streamsAccepted: 0 };
+  /** The timings this node runs with, checked and complete. */
+  readonly timings: GossipTimings;
   private readonly sim: Simulation;
   private readonly host: Host;
   private readonly rng: Rng;
@@ -169,7 +170,8 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
     this.rng = options.rng;
     this.wire = options.wire;
     this.delegate = options.delegate;
-    this.broadcasts = new BroadcastQueue(() => this.nodeMap.size);
+    this.timings = gossipTimings(options.timings);
+    this.broadcasts = new BroadcastQueue(() => this.nodeMap.size, this.timings.retransmitMult);
   }
 
   /** The members, in name order (this node included). */
@@ -195,8 +197,9 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
     const tcp = this.host.listen(gossipPort, (stream) => this.acceptStream(stream));
     this.closers.push(() => udp.close(), () => tcp.close());
     this.setAlive();
+    const { probeIntervalUs, gossipIntervalUs } = this.timings;
     this.tickAfter(this.stagger(probeIntervalUs), "gossip.probe", () => this.probeTick());
-    this.tickAfter(this.stagger(pushPullIntervalFor(this.nodeMap.size)), "gossip.push-pull", () => this.pushPullTick());
+    this.tickAfter(this.stagger(pushPullIntervalFor(this.nodeMap.size, this.timings)), "gossip.push-pull", () => this.pushPullTick());
     this.gossipParkedSince = undefined;
     this.tickAfter(this.stagger(gossipIntervalUs), "gossip.gossip", () => this.gossipTick());
   }
@@ -263,7 +266,7 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
     this.exchange(
       to.address,
       encodeGossipMessage({ type: MessageType.user, Payload: payload }, { via: "stream" }),
-      (this.sim.now + tcpTimeoutUs) as Instant,
+      (this.sim.now + this.timings.tcpTimeoutUs) as Instant,
       undefined,
       failed,
     );
@@ -298,21 +301,21 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
   }
 
   private probeTick(): void {
-    this.tickAfter(probeIntervalUs, "gossip.probe", () => this.probeTick());
+    this.tickAfter(this.timings.probeIntervalUs, "gossip.probe", () => this.probeTick());
     // Go's ticker drops ticks while a round is still running: rounds never overlap.
     if (!this.probing) this.probe();
   }
 
   private pushPullTick(): void {
-    this.tickAfter(pushPullIntervalFor(this.nodeMap.size), "gossip.push-pull", () => this.pushPullTick());
+    this.tickAfter(pushPullIntervalFor(this.nodeMap.size, this.timings), "gossip.push-pull", () => this.pushPullTick());
     const [peer] = this.randomMembers(1, [this.name]);
     if (peer !== undefined) this.pushPullWith(peer.address, false);
   }
 
   /**
-   * state.go gossip: up to 3 random members, each sent what fits of the
-   * queued broadcasts. When nothing is queued the ticker parks instead of
-   * firing every 200 ms to find nothing, and resumes on its own beat when
+   * state.go gossip: up to GossipNodes random members, each sent what fits of
+   * the queued broadcasts. When nothing is queued the ticker parks instead of
+   * firing every interval to find nothing, and resumes on its own beat when
    * something is queued.
    */
   private gossipTick(): void {
@@ -320,8 +323,8 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
       this.gossipParkedSince = this.sim.now;
       return;
     }
-    this.tickAfter(gossipIntervalUs, "gossip.gossip", () => this.gossipTick());
-    const targets = this.randomMembers(gossipNodes, [this.name], true);
+    this.tickAfter(this.timings.gossipIntervalUs, "gossip.gossip", () => this.gossipTick());
+    const targets = this.randomMembers(this.timings.gossipNodes, [this.name], true);
     const limit = udpBufferBytes - compoundHeaderOverhead - this.wire.overhead;
     for (const node of targets) {
       const messages = this.getBroadcasts(compoundOverhead, limit);
@@ -340,6 +343,7 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
     if (since === undefined || !this.running) return;
     this.gossipParkedSince = undefined;
     const elapsed = this.sim.now - since;
+    const { gossipIntervalUs } = this.timings;
     const next = gossipIntervalUs - (elapsed % gossipIntervalUs);
     this.tickAfter(next as Duration, "gossip.gossip", () => this.gossipTick());
   }
@@ -385,7 +389,7 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
 
   /** state.go resetNodes: members dead for longer than GossipToTheDeadTime leave the list, the rest is shuffled. */
   private resetNodes(): void {
-    const gone = (n: Member) => n.state === "dead" && this.sim.now - n.stateChange > gossipToTheDeadTimeUs;
+    const gone = (n: Member) => n.state === "dead" && this.sim.now - n.stateChange > this.timings.gossipToTheDeadTimeUs;
     for (const n of this.nodes) if (gone(n)) this.nodeMap.delete(n.name);
     this.nodes = this.rng.shuffle(this.nodes.filter((n) => !gone(n)));
   }
@@ -409,6 +413,7 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
       this.probing = false;
       if (indirect !== undefined) this.cancelTimer(indirect);
     };
+    const { probeIntervalUs, probeTimeoutUs, indirectChecks } = this.timings;
     this.setAckHandler(seqNo, acked, probeIntervalUs, timedOut);
     this.sendMessages(node.address, [encodeGossipMessage({ type: MessageType.ping, SeqNo: seqNo, Node: node.name })]);
     indirect = this.tickAfter(probeTimeoutUs, "gossip.probe-timeout", () => {
@@ -535,7 +540,7 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
     state.incarnation = s.Incarnation;
     this.changeState(state, "suspect", "alive");
     const changed = state.stateChange;
-    this.tickAfter(suspicionTimeoutUs(this.nodeMap.size), "gossip.suspicion-timeout", () => {
+    this.tickAfter(suspicionTimeoutUs(this.nodeMap.size, this.timings), "gossip.suspicion-timeout", () => {
       const now = this.nodeMap.get(s.Node);
       if (now !== undefined && now.state === "suspect" && now.stateChange === changed) {
         this.deadNode({ Incarnation: now.incarnation, Node: now.name, From: this.name });
@@ -587,7 +592,7 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
    * (state.go gossip), which is how a healed partition hears of itself again.
    */
   private randomMembers(k: number, exclude: readonly string[], gossip = false): Member[] {
-    const reachable = (n: Member) => n.state !== "dead" || (gossip && this.sim.now - n.stateChange <= gossipToTheDeadTimeUs);
+    const reachable = (n: Member) => n.state !== "dead" || (gossip && this.sim.now - n.stateChange <= this.timings.gossipToTheDeadTimeUs);
     const candidates = this.nodes.filter((n) => reachable(n) && !exclude.includes(n.name));
     const picked: Member[] = [];
     // util.go: 3·n random draws at most, skipping repeats.
@@ -645,7 +650,7 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
         const seqNo = this.nextSeqNo();
         const target = message.Target === null ? undefined : formatIpv4Bytes(message.Target);
         if (target === undefined) return;
-        this.setAckHandler(seqNo, () => this.sendMessages(from, [encodeGossipMessage({ type: MessageType.ack, SeqNo: message.SeqNo, Payload: null })]), probeIntervalUs);
+        this.setAckHandler(seqNo, () => this.sendMessages(from, [encodeGossipMessage({ type: MessageType.ack, SeqNo: message.SeqNo, Payload: null })]), this.timings.probeIntervalUs);
         this.sendMessages(target, [encodeGossipMessage({ type: MessageType.ping, SeqNo: seqNo, Node: message.Node })]);
         return;
       }
@@ -695,7 +700,7 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
     this.exchange(
       address,
       local,
-      (this.sim.now + tcpTimeoutUs) as Instant,
+      (this.sim.now + this.timings.tcpTimeoutUs) as Instant,
       (reply) => {
         const decoded = decodeGossipMessage(reply, { via: "stream" });
         if (!decoded.ok || decoded.value.type !== MessageType.pushPull) return failed(decoded.ok ? "not a push/pull" : decoded.reason);

@@ -3,7 +3,8 @@
  * delegate.go handleBulkSync's answer): a node sends a peer every entry of
  * the networks they share, as one BulkSyncMessage over a stream, marked
  * unsolicited; the peer merges them and answers with its own entries of the
- * same networks. The sender waits up to 30 s for that answer, then goes on
+ * same networks. The sender waits up to the bulk sync timeout (30 s by
+ * default) for that answer, then goes on
  * either way; only a stream that could not be opened counts as a failure,
  * after which a periodic sync tries its second candidate.
  *
@@ -11,8 +12,8 @@
  * on the answer; here each is a chain of callbacks that says when it is done.
  */
 
-import type { EventHandle, Rng, Simulation } from "../sim/index.js";
-import { bulkSyncCandidates, bulkSyncTimeoutUs } from "./constants.js";
+import type { Duration, EventHandle, Rng, Simulation } from "../sim/index.js";
+import { bulkSyncCandidates } from "./constants.js";
 import type { Member } from "./memberlist.js";
 import { MessageType, encodeMessage, makeCompoundMessage } from "./networkdb-messages.js";
 import { mRandomNodes } from "./networkdb-nodes.js";
@@ -40,6 +41,8 @@ export interface BulkSyncContext {
   readonly name: string;
   /** The host's name, for the trace. */
   readonly hostName: string;
+  /** How long an unsolicited sync waits for the peer's answer (`GossipTimings.bulkSyncTimeoutUs`). */
+  readonly bulkSyncTimeoutUs: Duration;
   /** The member to send to, while networkdb has the node active. */
   activeMember(node: string): Member | undefined;
   /** Every entry of `networks` as an encoded TableEvent GossipMessage, in radix order (cluster.go bulkSyncNode's walk). */
@@ -104,7 +107,7 @@ export class BulkSyncer {
 
   /**
    * cluster.go bulkSyncNode: every entry of `networks` to `node`. An
-   * unsolicited sync waits for the answer or 30 s; `done` hears an error only
+   * unsolicited sync waits for the answer or the bulk sync timeout; `done` hears an error only
    * when the stream failed. A node networkdb does not have active is skipped
    * as a success, as Go does.
    */
@@ -188,7 +191,7 @@ export class BulkSyncer {
 
   /** Waits for `node`'s answer or the timeout; returns the timer, which names the wait. */
   private wait(node: string, record: (outcome: "acked" | "timed-out") => void, settle: () => void): EventHandle {
-    const timer = this.context.sim.scheduler.after(bulkSyncTimeoutUs, "gossip.bulk-sync-timeout", () => {
+    const timer = this.context.sim.scheduler.after(this.context.bulkSyncTimeoutUs, "gossip.bulk-sync-timeout", () => {
       if (this.waiters.get(node)?.timer === timer) this.waiters.delete(node);
       this.context.count("bulkSyncTimeouts");
       record("timed-out");

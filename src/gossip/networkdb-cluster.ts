@@ -2,20 +2,13 @@
  * networkdb's cluster life (cluster.go): joining through memberlist and
  * retrying, leaving, and the periodic tasks clusterInit starts: table gossip
  * every 200 ms, bulk sync every 30 s, a retry of a failed node every second,
- * the entry and network reaper every 5 s and the node reaper every 2 h.
+ * the entry and network reaper every 5 s and the node reaper every 2 h (the
+ * defaults: each period is the node's `GossipTimings`).
  */
 
 import type { Ipv4Address } from "../net/index.js";
 import type { Duration, EventHandle, Instant, Rng } from "../sim/index.js";
-import {
-  bulkSyncIntervalUs,
-  gossipIntervalUs,
-  nodeReapPeriodUs,
-  reapPeriodUs,
-  retryIntervalUs,
-  tableGossipNodes,
-  udpBufferBytes,
-} from "./constants.js";
+import { udpBufferBytes } from "./constants.js";
 import type { Memberlist } from "./memberlist.js";
 import type { BulkSyncer } from "./networkdb-bulk-sync.js";
 import { NodeEventType, makeCompoundMessage, networkdbCompoundHeaderOverheadBytes, networkdbCompoundOverheadBytes } from "./networkdb-messages.js";
@@ -47,6 +40,7 @@ export class NetworkDbCluster {
     private readonly rng: Rng,
   ) {
     const { sim } = state;
+    const { reapPeriodUs, bulkSyncIntervalUs, retryIntervalUs, nodeReapPeriodUs } = state.timings;
     // cluster.go clusterInit's tickers; the table gossip one is kept apart, for it parks.
     this.tickers = [
       new Ticker(sim, reapPeriodUs, "gossip.reap", (done) => (this.reapState(), done())),
@@ -62,7 +56,7 @@ export class NetworkDbCluster {
     this.running = true;
     for (const ticker of this.tickers) ticker.start();
     this.tableGossipParkedSince = undefined;
-    this.after(gossipIntervalUs, "gossip.table-gossip", () => this.tableGossipTick());
+    this.after(this.state.timings.tableGossipIntervalUs, "gossip.table-gossip", () => this.tableGossipTick());
   }
 
   /** Stops every task and wait at once. */
@@ -77,7 +71,7 @@ export class NetworkDbCluster {
   /**
    * cluster.go clusterJoin: a memberlist join through `addresses` (this
    * node's own, `self`, left out), then a node join event; when none answers,
-   * the join is retried every second until one does (retryJoin).
+   * the join is retried every retry interval until one does (retryJoin).
    */
   join(addresses: readonly Ipv4Address[], self: Ipv4Address): void {
     const targets = addresses.filter((a) => a !== self);
@@ -86,7 +80,7 @@ export class NetworkDbCluster {
       if (joined > 0) return this.state.sendNodeEvent(NodeEventType.join);
       this.retryJoinTicker?.stop();
       // The retry also goes on when the join event could not be sent in time.
-      const retry: Ticker = new Ticker(this.state.sim, retryIntervalUs, "gossip.retry-join", (done) =>
+      const retry: Ticker = new Ticker(this.state.sim, this.state.timings.retryIntervalUs, "gossip.retry-join", (done) =>
         this.memberlist.join(targets, (again) => {
           if (again === 0) return done();
           this.state.sendNodeEvent(NodeEventType.join, (error) => {
@@ -102,8 +96,8 @@ export class NetworkDbCluster {
 
   /**
    * cluster.go clusterLeave: a node leave event, gossiped before `stop` is
-   * called (sendNodeEvent waits until it was sent, at most 5 s, when there
-   * are peers to send it to).
+   * called (sendNodeEvent waits until it was sent, at most the node event
+   * broadcast timeout, when there are peers to send it to).
    */
   leave(stop: () => void): void {
     this.state.sendNodeEvent(NodeEventType.leave, () => {
@@ -118,7 +112,8 @@ export class NetworkDbCluster {
     const since = this.tableGossipParkedSince;
     if (since === undefined || !this.running) return;
     this.tableGossipParkedSince = undefined;
-    const next = gossipIntervalUs - ((this.state.sim.now - since) % gossipIntervalUs);
+    const interval = this.state.timings.tableGossipIntervalUs;
+    const next = interval - ((this.state.sim.now - since) % interval);
     this.after(next as Duration, "gossip.table-gossip", () => this.tableGossipTick());
   }
 
@@ -127,18 +122,18 @@ export class NetworkDbCluster {
       this.tableGossipParkedSince = this.state.sim.now;
       return;
     }
-    this.after(gossipIntervalUs, "gossip.table-gossip", () => this.tableGossipTick());
+    this.after(this.state.timings.tableGossipIntervalUs, "gossip.table-gossip", () => this.tableGossipTick());
     this.gossip();
   }
 
-  /** Each joined network's queued table events, as one compound message, to up to 3 of its peers. */
+  /** Each joined network's queued table events, as one compound message, to up to `tableGossipNodes` of its peers. */
   private gossip(): void {
     const { state } = this;
     const room = udpBufferBytes - networkdbCompoundHeaderOverheadBytes;
     for (const [nid, network] of state.attachments.of(state.name)) {
       const queue = network.tableBroadcasts;
       if (queue === undefined || queue.length === 0) continue;
-      const targets = mRandomNodes(this.rng, tableGossipNodes, state.attachments.nodesOf(nid), state.name);
+      const targets = mRandomNodes(this.rng, state.timings.tableGossipNodes, state.attachments.nodesOf(nid), state.name);
       const messages = queue.take(networkdbCompoundOverheadBytes, room);
       if (messages.length === 0) continue;
       const compound = makeCompoundMessage(messages);
@@ -179,7 +174,7 @@ export class NetworkDbCluster {
       state.sim.trace.record("gossip.reconnect", { peer: node.name, joined: joined > 0 }, state.hostName);
       if (joined === 0 || !this.running) return done();
       state.counters.reconnects++;
-      // Go gives up this round when the join event was not sent within 5 s.
+      // Go gives up this round when the join event was not sent within the broadcast timeout.
       state.sendNodeEvent(NodeEventType.join, (error) => {
         if (error !== undefined || !this.running) return done();
         state.updateLocalTableTime();
@@ -196,6 +191,7 @@ export class NetworkDbCluster {
 
   private reapTableEntries(): void {
     const { state } = this;
+    const { reapPeriodUs } = state.timings;
     for (const [nid] of state.attachments.of(state.name)) {
       // Go walks in radix order; the order here only orders the trace's reap records.
       for (const { table, key, entry } of state.store.unordered(nid)) {
@@ -213,6 +209,7 @@ export class NetworkDbCluster {
 
   private reapNetworks(): void {
     const { attachments } = this.state;
+    const { reapPeriodUs } = this.state.timings;
     for (const { node, nid, attachment } of attachments.all()) {
       if (!attachment.leaving) continue;
       if (attachment.reapTimeUs <= 0) attachments.detach(node, nid);
@@ -223,7 +220,7 @@ export class NetworkDbCluster {
   /** cluster.go reapDeadNode. */
   private reapDeadNodes(): void {
     const { state } = this;
-    for (const name of state.nodes.reap(nodeReapPeriodUs)) {
+    for (const name of state.nodes.reap(state.timings.nodeReapPeriodUs)) {
       state.sim.trace.record("gossip.node", { peer: name, state: "forgotten" }, state.hostName);
     }
   }

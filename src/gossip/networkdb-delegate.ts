@@ -6,7 +6,7 @@
  * news, and news is gossiped on.
  */
 
-import { maxCompoundDepth, maxQueueLenBroadcastOnSync, reapEntryIntervalUs, reapNetworkIntervalUs } from "./constants.js";
+import { maxCompoundDepth, maxQueueLenBroadcastOnSync, reapNetworkIntervalFor } from "./constants.js";
 import type { MemberlistDelegate } from "./memberlist.js";
 import type { BulkSyncer } from "./networkdb-bulk-sync.js";
 import {
@@ -202,7 +202,7 @@ export class NetworkDbDelegate implements MemberlistDelegate {
       known.ltime = event.lTime;
       known.leaving = leave;
       if (leave) {
-        known.reapTimeUs = reapNetworkIntervalUs;
+        known.reapTimeUs = reapNetworkIntervalFor(state.timings);
         // It leaves the network, not the cluster: its entries are marked deleting, so that a bulk sync spreads the deletes.
         state.deleteNodeNetworkEntries(nid, node);
         state.attachments.deleteNetworkNode(nid, node);
@@ -232,6 +232,7 @@ export class NetworkDbDelegate implements MemberlistDelegate {
     if (old !== undefined && old.ltime >= event.lTime) return false;
     // A gossiped delete of an unknown entry may be older than the reap time it carries: only a bulk sync's is taken.
     if (old === undefined && deleting && !isBulkSync) return false;
+    const { reapEntryIntervalUs } = state.timings;
     let reapTimeUs = event.residualReapTime * 1_000_000;
     if (deleting && reapTimeUs === 0) reapTimeUs = reapEntryIntervalUs;
     state.store.set(table, nid, key, { owner: event.nodeName, ltime: event.lTime, value: event.value, deleting, reapTimeUs });

@@ -3,11 +3,11 @@
  * failedNodes; nodemgmt.go findNode, changeNodeState): a node is active while
  * memberlist has it alive, left once it said it leaves, failed once
  * memberlist declared it dead without a leave. Failed and left nodes are
- * remembered for a day (failed ones are retried every second meanwhile).
+ * remembered for the node reap interval, a day by default (failed ones are
+ * retried meanwhile).
  */
 
-import type { Rng } from "../sim/index.js";
-import { nodeReapIntervalUs } from "./constants.js";
+import type { Duration, Rng } from "../sim/index.js";
 import type { Member } from "./memberlist.js";
 
 /** Which list a node is on (nodemgmt.go nodeState). */
@@ -29,7 +29,7 @@ const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? 
 /**
  * @example
  * ```ts
- * const lists = new NodeLists();
+ * const lists = new NodeLists(timings.nodeReapIntervalUs);
  * lists.add({ name: "3f2a9c41be07", member, ltime: 0, reapTimeUs: 0 });
  * lists.move("3f2a9c41be07", "failed"); // "moved"
  * lists.find("3f2a9c41be07")?.state; // "failed"
@@ -41,6 +41,9 @@ export class NodeLists {
     left: new Map(),
     failed: new Map(),
   };
+
+  /** `nodeReapIntervalUs`: how long a failed or left node is remembered (cluster.go nodeReapInterval). */
+  constructor(private readonly nodeReapIntervalUs: Duration) {}
 
   /** The node and its list, looking in active, left, failed order (nodemgmt.go findNode). */
   find(name: string): { readonly node: NetworkDbNode; readonly state: NodeState } | undefined {
@@ -83,7 +86,7 @@ export class NodeLists {
     this.lists[found.state].delete(name);
     this.lists[to].set(name, found.node);
     if (to === "active") found.node.reapTimeUs = 0;
-    else if (found.node.reapTimeUs === 0) found.node.reapTimeUs = nodeReapIntervalUs;
+    else if (found.node.reapTimeUs === 0) found.node.reapTimeUs = this.nodeReapIntervalUs;
     return "moved";
   }
 

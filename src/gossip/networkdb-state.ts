@@ -10,7 +10,6 @@
 
 import type { EventHandle, Simulation } from "../sim/index.js";
 import { BroadcastQueue } from "./broadcast-queue.js";
-import { nodeEventBroadcastTimeoutUs, reapEntryIntervalUs } from "./constants.js";
 import type { Member } from "./memberlist.js";
 import { LamportClock } from "./networkdb-clock.js";
 import { MessageType, type TableEvent, TableEventType, encodeMessage } from "./networkdb-messages.js";
@@ -18,6 +17,7 @@ import { NetworkAttachments } from "./networkdb-networks.js";
 import { type NodeState, NodeLists } from "./networkdb-nodes.js";
 import { type TableEntry, TableStore } from "./networkdb-store.js";
 import type { NetworkDbCounters, TableChange, TableTraceEvent } from "./networkdb-types.js";
+import type { GossipTimings } from "./timings.js";
 
 /** What the state needs from around it. */
 export interface NetworkDbStateOptions {
@@ -26,6 +26,8 @@ export interface NetworkDbStateOptions {
   readonly name: string;
   /** The host's name, for the trace. */
   readonly hostName: string;
+  /** The node's timings, checked and complete. */
+  readonly timings: GossipTimings;
   /** Tells watchers of a change (Go's broadcaster.Write). */
   readonly emit: (change: TableChange) => void;
   /** A node or network event was queued: memberlist's parked gossip ticker resumes. */
@@ -37,7 +39,7 @@ export interface NetworkDbStateOptions {
 /**
  * @example
  * ```ts
- * const state = new NetworkDbState({ sim, name, hostName: "node-1", emit, unparkGossip, unparkTableGossip });
+ * const state = new NetworkDbState({ sim, name, hostName: "node-1", timings: gossipTimings(), emit, unparkGossip, unparkTableGossip });
  * state.sendNodeEvent(NodeEventType.join);
  * ```
  */
@@ -45,13 +47,15 @@ export class NetworkDbState {
   readonly sim: Simulation;
   readonly name: string;
   readonly hostName: string;
+  /** The node's timings: its queues, reap times and node event timeout. */
+  readonly timings: GossipTimings;
   readonly counters: NetworkDbCounters = zeroCounters();
   /** Orders node and network events (networkdb.go networkClock). */
   readonly networkClock = new LamportClock();
   /** Orders table entries (networkdb.go tableClock). */
   readonly tableClock = new LamportClock();
   readonly store = new TableStore();
-  readonly nodes = new NodeLists();
+  readonly nodes: NodeLists;
   readonly attachments: NetworkAttachments;
   /** Network events to gossip to every node; both queues count the nodes networkdb has active (cluster.go clusterInit). */
   readonly networkBroadcasts: BroadcastQueue;
@@ -62,11 +66,14 @@ export class NetworkDbState {
     this.sim = options.sim;
     this.name = options.name;
     this.hostName = options.hostName;
+    this.timings = options.timings;
+    this.nodes = new NodeLists(options.timings.nodeReapIntervalUs);
     this.attachments = new NetworkAttachments((change) =>
       this.sim.trace.record("gossip.network", { nid: change.nid, peer: change.node, event: change.event }, this.hostName),
     );
-    this.networkBroadcasts = new BroadcastQueue(() => this.nodes.activeCount);
-    this.nodeBroadcasts = new BroadcastQueue(() => this.nodes.activeCount);
+    // cluster.go clusterInit: both queues take memberlist's RetransmitMult.
+    this.networkBroadcasts = new BroadcastQueue(() => this.nodes.activeCount, options.timings.retransmitMult);
+    this.nodeBroadcasts = new BroadcastQueue(() => this.nodes.activeCount, options.timings.retransmitMult);
   }
 
   // --- queueing (broadcast.go) ---
@@ -74,7 +81,7 @@ export class NetworkDbState {
   /**
    * broadcast.go sendNodeEvent: this node joins or leaves the cluster, at a
    * new network time. `sent` hears when the event has been sent its last time,
-   * at once without peers, or an error after 5 s.
+   * at once without peers, or an error after the node event broadcast timeout (5 s by default).
    */
   sendNodeEvent(type: number, sent?: (error?: string) => void): void {
     const message = encodeMessage(MessageType.nodeEvent, { type, lTime: this.networkClock.increment(), nodeName: this.name });
@@ -90,7 +97,7 @@ export class NetworkDbState {
     this.options.unparkGossip();
     if (sent === undefined) return;
     if (this.nodes.activeCount <= 1) return settle();
-    timer = this.sim.scheduler.after(nodeEventBroadcastTimeoutUs, "gossip.node-event-timeout", () => {
+    timer = this.sim.scheduler.after(this.timings.nodeEventBroadcastTimeoutUs, "gossip.node-event-timeout", () => {
       timer = undefined;
       settle("timed out broadcasting node event");
     });
@@ -216,7 +223,7 @@ export class NetworkDbState {
       if (entry.owner === node) {
         const ltime = local ? entry.ltime + 1 : entry.ltime;
         if (!entry.deleting) {
-          this.store.set(table, nid, key, { owner: entry.owner, ltime, value: entry.value, deleting: true, reapTimeUs: reapEntryIntervalUs });
+          this.store.set(table, nid, key, { owner: entry.owner, ltime, value: entry.value, deleting: true, reapTimeUs: this.timings.reapEntryIntervalUs });
           this.traceTable(table, nid, key, "delete", entry.owner);
         }
       } else {

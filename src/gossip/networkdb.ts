@@ -17,6 +17,9 @@
  *   dropped, and it is retried every second; once a retry joins it, a bulk
  *   sync brings both sides up to date (how a partition heals).
  *
+ * Times, fan-outs and multipliers are the node's `GossipTimings`, shared
+ * with its memberlist; the figures above are the defaults.
+ *
  * Where this departs from the Go code, and why:
  * - Tickers: Go draws a random stagger that only delays the first read of a
  *   ticker created at the same moment, so ticks still land on multiples of the
@@ -68,7 +71,7 @@ import { EventEmitter } from "eventemitter3";
 import type { Host, Ipv4Address } from "../net/index.js";
 import type { Rng, Simulation } from "../sim/index.js";
 import { BroadcastQueue } from "./broadcast-queue.js";
-import { reapEntryIntervalUs, reapNetworkIntervalUs } from "./constants.js";
+import { reapNetworkIntervalFor } from "./constants.js";
 import { Memberlist } from "./memberlist.js";
 import { BulkSyncer } from "./networkdb-bulk-sync.js";
 import { NetworkDbCluster } from "./networkdb-cluster.js";
@@ -78,6 +81,7 @@ import type { NodeState } from "./networkdb-nodes.js";
 import { NetworkDbState } from "./networkdb-state.js";
 import type { TableEntry } from "./networkdb-store.js";
 import type { NetworkDbCounters, NetworkDbEvents, NetworkDbResult, NetworkView, TableEntryView } from "./networkdb-types.js";
+import { type GossipTimings, gossipTimings } from "./timings.js";
 import type { GossipWire } from "./wire.js";
 
 export * from "./networkdb-types.js";
@@ -91,6 +95,8 @@ export interface NetworkDbOptions {
   /** The node's stream: networkdb and its memberlist fork their own from it. */
   readonly rng: Rng;
   readonly wire: GossipWire;
+  /** Timers, fan-outs and multipliers of memberlist and networkdb; the spec's (constants.ts) for any left out. */
+  readonly timings?: Partial<GossipTimings>;
 }
 
 /**
@@ -109,6 +115,8 @@ export class NetworkDb extends EventEmitter<NetworkDbEvents> {
   readonly name: string;
   /** The memberlist underneath, with this node's delegate (delegate.go). */
   readonly memberlist: Memberlist;
+  /** The timings this node and its memberlist run with, checked and complete. */
+  readonly timings: GossipTimings;
   private readonly host: Host;
   private readonly state: NetworkDbState;
   private readonly syncer: BulkSyncer;
@@ -120,11 +128,14 @@ export class NetworkDb extends EventEmitter<NetworkDbEvents> {
     const { sim, host, name } = options;
     this.name = name;
     this.host = host;
+    const timings = gossipTimings(options.timings);
+    this.timings = timings;
     const rng = options.rng.fork("networkdb");
     this.state = new NetworkDbState({
       sim,
       name,
       hostName: host.name,
+      timings,
       emit: (change) => this.emit("table", change),
       unparkGossip: () => this.memberlist.unparkGossip(),
       unparkTableGossip: () => this.cluster.unparkTableGossip(),
@@ -135,6 +146,7 @@ export class NetworkDb extends EventEmitter<NetworkDbEvents> {
       rng,
       name,
       hostName: host.name,
+      bulkSyncTimeoutUs: timings.bulkSyncTimeoutUs,
       activeMember: (node) => state.nodes.active(node)?.member,
       tableEvents: (networks) => state.bulkSyncEvents(networks),
       tableTime: () => state.tableClock.time(),
@@ -143,7 +155,7 @@ export class NetworkDb extends EventEmitter<NetworkDbEvents> {
       count: (what) => state.counters[what]++,
     });
     const delegate = new NetworkDbDelegate(state, this.syncer);
-    this.memberlist = new Memberlist({ sim, host, name, rng: options.rng.fork("memberlist"), wire: options.wire, delegate });
+    this.memberlist = new Memberlist({ sim, host, name, rng: options.rng.fork("memberlist"), wire: options.wire, delegate, timings });
     // The event delegate (event_delegate.go): memberlist's verdicts on nodes.
     this.memberlist.on("join", (member) => state.notifyJoin(member));
     this.memberlist.on("leave", (member) => state.notifyLeave(member));
@@ -207,7 +219,7 @@ export class NetworkDb extends EventEmitter<NetworkDbEvents> {
       leaving: false,
       reapTimeUs: 0,
       inSync: false,
-      tableBroadcasts: new BroadcastQueue(() => state.attachments.nodesOf(nid).length),
+      tableBroadcasts: new BroadcastQueue(() => state.attachments.nodesOf(nid).length, this.timings.tableRetransmitMult),
     };
     state.attachments.attach(this.name, nid, attachment);
     state.attachments.addNetworkNode(nid, this.name);
@@ -233,7 +245,7 @@ export class NetworkDb extends EventEmitter<NetworkDbEvents> {
     const own = state.attachments.get(this.name, nid);
     if (own === undefined) return { ok: false, reason: `could not find network ${nid} while trying to leave` };
     own.ltime = ltime;
-    own.reapTimeUs = reapNetworkIntervalUs;
+    own.reapTimeUs = reapNetworkIntervalFor(this.timings);
     own.leaving = true;
     return { ok: true };
   }
@@ -259,7 +271,7 @@ export class NetworkDb extends EventEmitter<NetworkDbEvents> {
     return { ok: true };
   }
 
-  /** Marks an entry deleting and gossips the delete; it is reaped 30 min later. */
+  /** Marks an entry deleting and gossips the delete; it is reaped the entry reap interval later (30 min by default). */
   deleteEntry(table: string, nid: string, key: string): NetworkDbResult {
     const old = this.state.store.get(table, nid, key);
     if (old === undefined || old.deleting) {
@@ -319,7 +331,8 @@ export class NetworkDb extends EventEmitter<NetworkDbEvents> {
    */
   private writeLocal(type: number, table: string, nid: string, key: string, value: Uint8Array, deleting: boolean): void {
     const { state } = this;
-    const entry: TableEntry = { owner: this.name, ltime: state.tableClock.increment(), value, deleting, reapTimeUs: deleting ? reapEntryIntervalUs : 0 };
+    const reapTimeUs = deleting ? this.timings.reapEntryIntervalUs : 0;
+    const entry: TableEntry = { owner: this.name, ltime: state.tableClock.increment(), value, deleting, reapTimeUs };
     state.store.set(table, nid, key, entry);
     state.traceTable(table, nid, key, changeOf(type) ?? "update", this.name);
     const event: TableEvent = {

@@ -9,7 +9,7 @@
  */
 
 import { type Aead, defaultAead } from "../crypto/index.js";
-import { GossipWire, NetworkDb, gossipNodeName } from "../gossip/index.js";
+import { type GossipTimings, GossipWire, NetworkDb, gossipNodeName } from "../gossip/index.js";
 import type { Host, Ipv4Address } from "../net/index.js";
 import type { Rng, Simulation } from "../sim/index.js";
 
@@ -25,6 +25,8 @@ export interface NodeGossipOptions {
   readonly keys: () => readonly Uint8Array[];
   /** AES-GCM; node:crypto where available. */
   readonly aead?: Aead;
+  /** memberlist's and networkdb's timers, fan-outs and multipliers (`cluster.gossipTimings`); the spec's for any left out. */
+  readonly timings?: Partial<GossipTimings>;
 }
 
 /** One node's memberlist and networkdb over its encrypted wire. */
@@ -35,7 +37,8 @@ export class NodeGossip {
   constructor(options: NodeGossipOptions) {
     const { sim, host, node, rng } = options;
     this.wire = new GossipWire({ sim, node, keys: options.keys, crypto: { aead: options.aead ?? defaultAead(), nonces: rng.fork("nonces") } });
-    this.db = new NetworkDb({ sim, host, name: gossipNodeName(rng.fork("name")), rng: rng.fork("networkdb"), wire: this.wire });
+    const name = gossipNodeName(rng.fork("name"));
+    this.db = new NetworkDb({ sim, host, name, rng: rng.fork("networkdb"), wire: this.wire, timings: options.timings });
   }
 
   /** Starts networkdb and joins through `peers` (the managers' addresses; none for the first manager). */

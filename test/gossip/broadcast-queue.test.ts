@@ -13,7 +13,7 @@ describe("memberlist's timing formulas (util.go)", () => {
   });
 
   it("retransmit limit is 4·ceil(log10(N+1)); push/pull scales above 32 nodes", () => {
-    expect([1, 3, 9, 10, 99, 100].map(retransmitLimit)).toEqual([4, 4, 4, 8, 8, 12]);
+    expect([1, 3, 9, 10, 99, 100].map((n) => retransmitLimit(n))).toEqual([4, 4, 4, 8, 8, 12]);
     expect([2, 32, 33, 64, 65, 100].map((n) => pushPullIntervalFor(n) / seconds(1))).toEqual([30, 30, 60, 60, 90, 90]);
   });
 });

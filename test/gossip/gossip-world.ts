@@ -1,6 +1,6 @@
 /** A small gossip world for tests: hosts on a fabric, each running memberlist over the encrypted wire. */
 import { defaultAead } from "../../src/crypto/index.js";
-import { GossipWire, Memberlist, type MemberlistDelegate } from "../../src/gossip/index.js";
+import { type GossipTimings, GossipWire, Memberlist, type MemberlistDelegate } from "../../src/gossip/index.js";
 import { Fabric, type Host } from "../../src/net/index.js";
 import { MemorySink, Simulation, type Duration, instant } from "../../src/sim/index.js";
 
@@ -16,6 +16,8 @@ export interface GossipWorldOptions {
   /** The shared keyring, primary first; empty for plaintext. */
   readonly keys?: Uint8Array[];
   readonly delegate?: (index: number, peer: Omit<GossipPeer, "list">) => MemberlistDelegate | undefined;
+  /** Every node's timings; the spec's unless told. */
+  readonly timings?: Partial<GossipTimings>;
 }
 
 export const testKey = (n: number) => new Uint8Array(16).fill(n);
@@ -36,7 +38,7 @@ export function gossipWorld(count: number, options: GossipWorldOptions = {}) {
     const name = [...rng.fork("name").bytes(6)].map((b) => b.toString(16).padStart(2, "0")).join("");
     const partial = { host, wire, keys: holder.keys };
     const delegate = options.delegate?.(i, partial);
-    const list = new Memberlist({ sim, host, name, rng: rng.fork("memberlist"), wire, ...(delegate === undefined ? {} : { delegate }) });
+    const list = new Memberlist({ sim, host, name, rng: rng.fork("memberlist"), wire, timings: options.timings, ...(delegate === undefined ? {} : { delegate }) });
     const peer: GossipPeer = {
       host,
       wire,

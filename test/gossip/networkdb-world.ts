@@ -1,6 +1,6 @@
 /** A networkdb world for tests: hosts on a fabric, each running networkdb over memberlist and the encrypted wire. */
 import { defaultAead } from "../../src/crypto/index.js";
-import { GossipWire, NetworkDb, type TableChange, gossipNodeName } from "../../src/gossip/index.js";
+import { type GossipTimings, GossipWire, NetworkDb, type TableChange, gossipNodeName } from "../../src/gossip/index.js";
 import { Fabric, type Host } from "../../src/net/index.js";
 import { type Duration, MemorySink, Simulation, instant } from "../../src/sim/index.js";
 import { testKey } from "./gossip-world.js";
@@ -19,6 +19,8 @@ export interface NetworkDbWorldOptions {
   readonly seed?: number;
   /** The keyring every node starts with, primary first (each node gets its own copy); one test key unless told. */
   readonly keys?: readonly Uint8Array[];
+  /** Every node's timings; the spec's unless told. */
+  readonly timings?: Partial<GossipTimings>;
 }
 
 /** `count` nodes named node-1.., each with a networkdb named by a 12-hex ID, none started. */
@@ -34,7 +36,7 @@ export function networkDbWorld(count: number, options: NetworkDbWorldOptions = {
     const rng = sim.rng.fork("gossip").fork(host.name);
     const holder = { keys: (options.keys ?? [testKey(1)]).slice() };
     const wire = new GossipWire({ sim, node: host.name, keys: () => holder.keys, crypto: { aead, nonces: rng.fork("nonces") } });
-    const db = new NetworkDb({ sim, host, name: gossipNodeName(rng.fork("name")), rng, wire });
+    const db = new NetworkDb({ sim, host, name: gossipNodeName(rng.fork("name")), rng, wire, timings: options.timings });
     const heard: TableChange[] = [];
     db.on("table", (change) => heard.push(change));
     peers.push({
