@@ -7,13 +7,13 @@
 
 import { readFileSync } from "node:fs";
 import { fileKeyCache } from "../pki/index.js";
-import { ScenarioError, type Scenario, formatReport, reproduceCommand, runScenario } from "../scenario/index.js";
+import { ScenarioError, type Scenario, formatProblem, formatReport, reproduceCommand, runScenario } from "../scenario/index.js";
 import type { Override } from "../scenario/overrides.js";
 import { type Duration, JsonlSink, parseDuration, type TraceSink } from "../sim/index.js";
 import { type FlagSpec, UsageError, parseArgs } from "./args.js";
 import { BufferedFile, writeFilesInto } from "./files.js";
 import { ProgressBar } from "./progress.js";
-import { problemLine, readScenarioInput } from "./scenario-input.js";
+import { readScenarioInput } from "./scenario-input.js";
 import { takeOverrides } from "./set-flags.js";
 import { reproduceSeed } from "./sweep-table.js";
 import { sweepCommand, sweepFlags } from "./sweep-command.js";
@@ -223,7 +223,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   } catch (err) {
     if (err instanceof ScenarioError) {
-      for (const p of err.problems) process.stderr.write(`${problemLine(p)}\n`);
+      for (const p of err.problems) process.stderr.write(`${formatProblem(p)}\n`);
       return 2;
     }
     if (err instanceof UsageError) {

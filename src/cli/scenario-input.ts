@@ -4,7 +4,7 @@
  */
 
 import { readFileSync } from "node:fs";
-import { ScenarioError, type Scenario, type ScenarioProblem, formatProblem, parseScenario } from "../scenario/index.js";
+import { ScenarioError, type Scenario, parseScenario } from "../scenario/index.js";
 import type { Override } from "../scenario/overrides.js";
 
 /** A validated scenario and the text it came from (a sweep's workers parse the same text again). */
@@ -25,12 +25,4 @@ export function readScenarioInput(path: string, overrides: readonly Override[]):
   const result = parseScenario(text, path, { overrides });
   if (!result.ok) throw new ScenarioError(result.problems);
   return { text, scenario: result.scenario };
-}
-
-/**
- * One problem as printed: `file:line:column: message`, or `--set key=value: message`
- * for a problem in an override (line 0: no line of the file holds it).
- */
-export function problemLine(problem: ScenarioProblem): string {
-  return problem.line === 0 ? `${problem.file}: ${problem.message}` : formatProblem(problem);
 }

@@ -14,9 +14,13 @@ export interface ScenarioProblem extends SourcePos {
   readonly message: string;
 }
 
-/** `file:line:column: message`, the form editors and terminals link to. */
+/**
+ * `file:line:column: message`, the form editors and terminals link to; a
+ * problem with no line (one in a `--set` override, whose `file` is the flag)
+ * is `--set key=value: message`.
+ */
 export function formatProblem(p: ScenarioProblem): string {
-  return `${p.file}:${p.line}:${p.column}: ${p.message}`;
+  return p.line === 0 ? `${p.file}: ${p.message}` : `${p.file}:${p.line}:${p.column}: ${p.message}`;
 }
 
 /** Thrown by `loadScenarioFile` (and the runner) when a scenario is invalid: nothing has run. */

@@ -19,6 +19,7 @@ export type {
   Expectation,
 } from "./types.js";
 export { parseScenario, loadScenario, DEFAULT_SEED } from "./load.js";
+export { type Override, parseOverride } from "./overrides.js";
 export { defaultUnderlay } from "./underlay.js";
 export { faultKeys } from "./faults.js";
 export { describeFault } from "./fault-actions.js";

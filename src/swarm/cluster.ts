@@ -8,7 +8,7 @@
 import { Fabric, type Host, type WireDigest, attachPcap, attachWireDigest } from "../net/index.js";
 import type { ClusterStore, ManagerServices, PrimaryChoice } from "../control/index.js";
 import type { AeadBackend } from "../crypto/index.js";
-import { gossipKeyFileName, gossipKeyFileText } from "../gossip/index.js";
+import { type GossipTimings, gossipKeyFileName, gossipKeyFileText } from "../gossip/index.js";
 import { espSaFile } from "../overlay/index.js";
 import { type KeyCache, defaultRsaBits } from "../pki/index.js";
 import { KeyLog, TlsSessionCache, keyLogFileName } from "../tls/index.js";
@@ -113,6 +113,8 @@ export class Cluster {
   readonly certExpiryUs: number | undefined;
   /** The AES-GCM implementation nodes use (`cluster.aead`); undefined: the fastest available. */
   readonly aead: AeadBackend | undefined;
+  /** Gossip timers that differ from Docker's (`cluster.gossipTimings`). */
+  readonly gossipTimings: Partial<GossipTimings> | undefined;
   private readonly keyCache: KeyCache | undefined;
 
   constructor(
@@ -131,6 +133,7 @@ export class Cluster {
     this.replayWindow = options.replayWindow ?? spec.replayWindow;
     this.certExpiryUs = spec.certExpiry;
     this.aead = spec.aead;
+    this.gossipTimings = spec.gossipTimings;
     this.fabric = new Fabric(sim, underlay);
     this.wire = attachWireDigest(this.fabric);
     this.census = new WireCensus(this.fabric, options.wireSearch);
@@ -230,6 +233,7 @@ export class Cluster {
       primaryKey: this.primaryKey,
       ...(this.replayWindow === undefined ? {} : { replayWindow: this.replayWindow }),
       ...(this.aead === undefined ? {} : { aead: this.aead }),
+      ...(this.gossipTimings === undefined ? {} : { gossipTimings: this.gossipTimings }),
     };
   }
 

@@ -32,6 +32,7 @@ import {
 import type { Host, Ipv4Address } from "../net/index.js";
 import type { Duration, EventHandle, Rng } from "../sim/index.js";
 import { type Aead, type AeadBackend, createAead, defaultAead } from "../crypto/index.js";
+import type { GossipTimings } from "../gossip/index.js";
 import { type EspSaRecord, OverlayDriver, ServiceRecords } from "../overlay/index.js";
 import type { LogLine } from "../workload/index.js";
 import { NodeGossip } from "./node-gossip.js";
@@ -89,6 +90,8 @@ export interface MemberOptions {
   readonly replayWindow?: number;
   /** The AES-GCM implementation it seals and opens gossip frames and ESP with (default: the fastest available). */
   readonly aead?: AeadBackend;
+  /** Its memberlist's and networkdb's timers (default: as Docker sets them). */
+  readonly gossipTimings?: Partial<GossipTimings>;
 }
 
 const encoder = new TextEncoder();
@@ -436,6 +439,7 @@ export class SwarmNode {
         rng: this.control.rng.fork(`gossip-${this.memberships}`),
         keys: () => member.keys.gossipRing,
         aead: aeadOf(this.options.aead),
+        ...(this.options.gossipTimings === undefined ? {} : { timings: this.options.gossipTimings }),
       });
       member.gossip.start(managers);
       member.driver.syncGossip();

@@ -3,6 +3,7 @@
  * the programmatic API both describe a cluster in these terms.
  */
 
+import type { GossipTimings } from "../gossip/index.js";
 import type { LatencyModel, LinkSpec } from "../net/index.js";
 
 /** A node's role in the swarm. */
@@ -64,6 +65,8 @@ export interface ClusterSpec {
   readonly replayWindow?: number;
   /** The AES-GCM implementation every node seals and opens with (`cluster.aead`); the bytes are the same either way. */
   readonly aead?: "node" | "noble";
+  /** Every node's memberlist and networkdb timers that differ from Docker's (`cluster.gossipTimings`), checked with `gossipTimings`. */
+  readonly gossipTimings?: Partial<GossipTimings>;
 }
 
 /** How long a packet takes on a link: the underlay's own latency model. */

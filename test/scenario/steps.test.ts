@@ -136,3 +136,35 @@ describe("cluster parameters and underlay links", () => {
     expect(r.ok ? [] : r.problems.map(formatProblem)).toEqual(['u.yaml:3:42: expected one of manager-1 for underlay.links to, got "worker-3"']);
   });
 });
+
+describe("gossip timings", () => {
+  it("are read without their unit suffix, checked together, and reach every node's memberlist", () => {
+    const report = runScenario(
+      scenario("  - wait: 1s\n", "{managers: 1, workers: 1, rsaBits: 1024, gossipTimings: {probeInterval: 2s, suspicionMult: 6, gossipInterval: 500ms}}"),
+      {
+        onCluster: (cluster) => {
+          cluster.sim.trace.addSink({
+            write: () => {
+              const gossip = cluster.node("worker-1").gossip;
+              if (gossip !== undefined) timings.push(gossip.db.memberlist.timings.probeIntervalUs, gossip.db.memberlist.timings.suspicionMult);
+            },
+          });
+        },
+      },
+    );
+    expect(report.ok).toBe(true);
+    expect(timings.slice(-2)).toEqual([seconds(2), 6]);
+  });
+
+  it("report a bad value or a bad combination where it is written", () => {
+    const bad = (timingsText: string) => {
+      const r = parseScenario(`name: x\ncluster: {managers: 1, gossipTimings: ${timingsText}}\nsteps: []\n`, "g.yaml");
+      return r.ok ? [] : r.problems.map(formatProblem);
+    };
+    expect(bad("{probeInterval: soon}")[0]).toMatch(/^g\.yaml:2:55: .*cluster\.gossipTimings\.probeInterval/);
+    expect(bad("{probeInterval: 400ms}")[0]).toBe('g.yaml:2:39: "probeTimeout" expected a duration above 0 and below probeInterval (400ms), got 500ms (in cluster.gossipTimings)');
+    expect(bad("{probeIntervals: 1s}")[0]).toContain('unknown key "probeIntervals"');
+  });
+});
+
+const timings: number[] = [];
