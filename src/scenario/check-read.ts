@@ -10,16 +10,63 @@
  *       leader: manager-2
  *       nodes:
  *         worker-1: {status: ready, role: worker, keys: 3, primary: middle, keys-like: manager-1}
+ *       no-plaintext: ["Welcome to nginx!"]   # on esp, gossip and control, in the eavesdropper's capture
+ *       exposure: {readable: ">= 1", window-max: 13h}   # the last leak-key step's key
  * ```
  */
 
 import { isMap, isScalar } from "yaml";
 import type { Reader, YamlNode } from "./reader.js";
 import { readNodeName } from "./faults.js";
-import type { CheckStep, ClusterCheck, CountBound, NodeStateCheck } from "./types.js";
+import { type WirePath, wirePaths } from "../net/index.js";
+import type { CheckStep, ClusterCheck, CountBound, ExposureCheck, NodeStateCheck, PlaintextCheck } from "./types.js";
 
 /** The keys of a `check` mapping read here; others (the adversary's) are read by their own modules. */
-export const clusterCheckKeys = ["rotations", "drops", "handshakes-refused", "records", "leader", "nodes"] as const;
+export const clusterCheckKeys = ["rotations", "drops", "handshakes-refused", "records", "leader", "nodes", "no-plaintext", "exposure"] as const;
+
+/** The paths whose bytes are encrypted in Swarm: what `no-plaintext` searches unless told otherwise. */
+const encryptedPaths = ["esp", "gossip", "control"] as const;
+
+/**
+ * `no-plaintext: [s, ...]` (searched on the encrypted paths) or
+ * `no-plaintext: {strings: [...], paths: [esp, vxlan], keys: true}`.
+ */
+function readNoPlaintext(r: Reader, node: YamlNode): PlaintextCheck | undefined {
+  if (!isMap(node)) {
+    const secrets = r.strings(node, "check.no-plaintext (strings that must not cross the wire in clear)");
+    return secrets === undefined ? undefined : { secrets, paths: [...encryptedPaths], keys: false };
+  }
+  const e = r.entries(node, "check.no-plaintext", [], ["strings", "paths", "keys"]);
+  if (e === undefined) return undefined;
+  const secrets = e.has("strings") ? r.strings(e.get("strings")?.value, "check.no-plaintext.strings") : [];
+  const pathItems = e.has("paths") ? r.list(e.get("paths")?.value, "check.no-plaintext.paths") : undefined;
+  const paths = pathItems === undefined ? [...encryptedPaths] : pathItems.map((item) => r.oneOf(item, "a path of check.no-plaintext.paths", wirePaths));
+  const keys = e.has("keys") ? r.bool(e.get("keys")?.value, "check.no-plaintext.keys") : false;
+  if (secrets === undefined || paths.some((p) => p === undefined) || keys === undefined || (e.has("paths") && pathItems === undefined)) return undefined;
+  if (secrets.length === 0 && !keys) return r.problem(node, `check.no-plaintext needs "strings" or "keys: true"`);
+  return { secrets, paths: paths as WirePath[], keys };
+}
+
+/** `exposure: {readable: ">= 1", after-leak: 0, window-max: 13h}`: about the last leak-key step's key. */
+function readExposure(r: Reader, node: YamlNode): ExposureCheck | undefined {
+  const e = r.entries(node, "check.exposure", [], ["readable", "after-leak", "window-min", "window-max"]);
+  if (e === undefined) return undefined;
+  const get = (k: string) => e.get(k)?.value;
+  const readable = e.has("readable") ? readCount(r, get("readable"), "check.exposure.readable") : undefined;
+  const afterLeak = e.has("after-leak") ? readCount(r, get("after-leak"), "check.exposure.after-leak") : undefined;
+  const windowMin = e.has("window-min") ? r.duration(get("window-min"), "check.exposure.window-min") : undefined;
+  const windowMax = e.has("window-max") ? r.duration(get("window-max"), "check.exposure.window-max") : undefined;
+  const keys = ["readable", "after-leak", "window-min", "window-max"];
+  const values = [readable, afterLeak, windowMin, windowMax];
+  if (keys.some((k, i) => e.has(k) && values[i] === undefined)) return undefined;
+  if (!keys.some((k) => e.has(k))) return r.problem(node, `check.exposure needs one of ${keys.join(", ")}`);
+  return {
+    ...(readable === undefined ? {} : { readable }),
+    ...(afterLeak === undefined ? {} : { afterLeak }),
+    ...(windowMin === undefined ? {} : { windowMin }),
+    ...(windowMax === undefined ? {} : { windowMax }),
+  };
+}
 
 const COUNT_FORM = /^\s*(>=|<=|>|<|==)?\s*(\d+)\s*$/;
 
@@ -123,7 +170,10 @@ export function readClusterCheck(r: Reader, node: YamlNode, names: readonly stri
       else nodes?.push(state);
     }
   }
+  const noPlaintext = e.has("no-plaintext") ? readNoPlaintext(r, get("no-plaintext")) : undefined;
+  const exposure = e.has("exposure") ? readExposure(r, get("exposure")) : undefined;
   const unread = (key: string, value: unknown) => e.has(key) && value === undefined;
+  if (unread("no-plaintext", noPlaintext) || unread("exposure", exposure)) return undefined;
   if (unread("rotations", rotations) || unread("handshakes-refused", refused) || drops === undefined || records === undefined || unread("leader", leader) || nodes === undefined) {
     return undefined;
   }
@@ -134,6 +184,8 @@ export function readClusterCheck(r: Reader, node: YamlNode, names: readonly stri
     records,
     ...(leader === undefined ? {} : { leader }),
     nodes,
+    ...(noPlaintext === undefined ? {} : { noPlaintext }),
+    ...(exposure === undefined ? {} : { exposure }),
   };
 }
 

@@ -6,6 +6,7 @@
 
 import { subsystemGossip, subsystemIpsec } from "../control/index.js";
 import type { Cluster, SwarmNode } from "../swarm/index.js";
+import { type AdversaryView, evaluateExposure, evaluateNoPlaintext } from "./check-adversary.js";
 import type { CheckResult } from "./expect.js";
 import type { TraceTally } from "./tally.js";
 import type { ClusterCheck, CountBound, NodeStateCheck } from "./types.js";
@@ -17,7 +18,7 @@ function countResult(what: string, seen: number, bound: CountBound): CheckResult
 }
 
 /** Every result of `check`, passed or not, at this instant. */
-export function evaluateClusterCheck(check: ClusterCheck, cluster: Cluster, tally: TraceTally): CheckResult[] {
+export function evaluateClusterCheck(check: ClusterCheck, cluster: Cluster, tally: TraceTally, adversary: AdversaryView): CheckResult[] {
   const results: CheckResult[] = [];
   if (check.rotations !== undefined) results.push(countResult("rotations", tally.count("keymanager.rotate"), check.rotations));
   if (check.handshakesRefused !== undefined) results.push(countResult("handshakes refused", tally.count("tls.handshake.failed"), check.handshakesRefused));
@@ -28,6 +29,8 @@ export function evaluateClusterCheck(check: ClusterCheck, cluster: Cluster, tall
     results.push({ ok: leaders.length === 1 && leaders[0] === check.leader, what: `leader ${check.leader}`, expected: check.leader, seen: leaders.length === 0 ? "no leader" : leaders.join(", ") });
   }
   for (const state of check.nodes) results.push(...evaluateNode(state, cluster));
+  if (check.noPlaintext !== undefined) results.push(...evaluateNoPlaintext(check.noPlaintext, cluster, adversary));
+  if (check.exposure !== undefined) results.push(...evaluateExposure(check.exposure, adversary));
   return results;
 }
 

@@ -9,6 +9,7 @@ import { isMap, isScalar } from "yaml";
 import { checkSeed, instant } from "../sim/index.js";
 import { referencedVariables, splitCommandLine } from "../swarm/index.js";
 import { ScenarioError, type ScenarioProblem } from "./errors.js";
+import { attackKeyOf, readAttackStep } from "./attacks.js";
 import { readCheckStep } from "./check-read.js";
 import { faultKeyOf, readFaultStep } from "./faults.js";
 import { protocolParameterKeys, readProtocolParameters } from "./parameters.js";
@@ -237,6 +238,8 @@ function readStep(r: Reader, node: YamlNode, firstManager: string, names: readon
     if (what === undefined || (expectNode !== undefined && expect === undefined) || (searchNode !== undefined && search === undefined)) return undefined;
     return { kind: "show", what, where, ...(expect === undefined ? {} : { expect }), ...(search === undefined ? {} : { search }) };
   }
+  const attackKey = attackKeyOf(node);
+  if (attackKey !== undefined) return readAttackStep(r, node, attackKey, names);
   const faultKey = faultKeyOf(node);
   if (faultKey !== undefined) return readFaultStep(r, node, faultKey, names);
   const e = r.entries(node, "a step", ["run"], ["on", "expect", "capture"]);

@@ -8,6 +8,8 @@
 import { type Duration, type Instant, type TraceSink, Simulation, formatDuration, formatInstant, hours, instant } from "../sim/index.js";
 import type { KeyCache } from "../pki/index.js";
 import { Cluster, type CommandOutput, type CommandResult, expandVariables, fail, isDeferred, splitCommandLine } from "../swarm/index.js";
+import { Adversary } from "./adversary.js";
+import { describeAttack, needsEavesdropper } from "./attacks.js";
 import { evaluateClusterCheck } from "./check-run.js";
 import { type CheckResult, checkOutput } from "./expect.js";
 import { TraceTally } from "./tally.js";
@@ -63,6 +65,8 @@ export class ScenarioSession {
   /** Set once a step could not finish (a failed bootstrap, `until` reached): later steps do not run. */
   cutShort = false;
   private readonly faults: FaultInjector;
+  /** The attacker on the underlay: its capture (when the timeline reads it), its host, the keys it took. */
+  readonly adversary: Adversary;
   /** What the trace has counted so far, for `check` steps. */
   readonly tally = new TraceTally();
   private readonly limit: number;
@@ -84,6 +88,7 @@ export class ScenarioSession {
     }
     options.onCluster?.(this.cluster);
     this.faults = new FaultInjector(this.cluster);
+    this.adversary = new Adversary(this.cluster, needsEavesdropper(scenario.steps));
     this.limit = options.until === undefined ? Infinity : options.until;
   }
 
@@ -174,14 +179,23 @@ export class ScenarioSession {
       }
       case "check": {
         sim.trace.record("step", { index, step: "check" });
-        const checks = evaluateClusterCheck(step.check, this.cluster, this.tally);
+        const checks = evaluateClusterCheck(step.check, this.cluster, this.tally, this.adversary);
         for (const c of checks) sim.trace.record("expect", { index, what: c.what, ok: c.ok });
-        return { index, kind: "check", text: "check", at: sim.now, checks, line };
+        // Every result is printed, held or not: a check is also how a student reads the state.
+        const stdout = checks.map((c) => `${c.ok ? "ok    " : "FAILED"} ${c.what}: ${c.seen.split("\n")[0]}\n`).join("");
+        return { index, kind: "check", text: "check", at: sim.now, output: { stdout, stderr: "", exitCode: 0 }, checks, line };
       }
       case "repeat": {
         const text = `repeat ${step.times} rounds of ${step.steps.length} step${step.steps.length === 1 ? "" : "s"}${step.every === undefined ? "" : `, every ${formatDuration(step.every)}`}`;
         sim.trace.record("step", { index, step: text });
         return { index, kind: "repeat", text, at: sim.now, checks: [], line };
+      }
+      case "attack": {
+        const text = describeAttack(step.attack);
+        sim.trace.record("step", { index, step: text });
+        const output = this.adversary.attack(step.attack);
+        const checks = output.exitCode === 0 ? [] : [{ ok: false, what: text, expected: "the attack carried out", seen: output.stderr.trim() }];
+        return { index, kind: "attack", text, at: sim.now, output, checks, line };
       }
       case "fault": {
         // Traced before it acts, so the trace reads cause, then effects (net.partition, net.host.down, ...).

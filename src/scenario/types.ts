@@ -2,6 +2,7 @@
  * A scenario, validated and typed: what `loadScenario` returns and the runner runs.
  */
 
+import type { WirePath } from "../net/index.js";
 import type { Duration, Instant } from "../sim/index.js";
 import type { SourcePos } from "./errors.js";
 
@@ -140,6 +141,8 @@ export interface ClusterCheck {
   /** The node that leads now. */
   readonly leader?: string;
   readonly nodes: readonly NodeStateCheck[];
+  readonly noPlaintext?: PlaintextCheck;
+  readonly exposure?: ExposureCheck;
 }
 
 /** Checks the cluster's state and the run's counts at this instant; takes no simulated time. */
@@ -158,7 +161,51 @@ export interface RepeatStep {
   readonly where: SourcePos;
 }
 
-export type Step = DockerStep | WaitStep | AtStep | FaultStep | ShowStep | CheckStep | RepeatStep;
+/** Which captured packets an attack re-sends: `path` ones sent to `to` (and by `from`), the last `last` of them. */
+export interface AttackSelection {
+  readonly path: WirePath;
+  readonly to: string;
+  readonly from?: string;
+  readonly transport?: "udp" | "tcp" | "esp";
+  readonly last?: number;
+}
+
+/** Something the attacker on the underlay does (src/adversary), named by a scenario step. */
+export type Attack =
+  /** Re-sends captured packets as they were captured. */
+  | { readonly kind: "replay"; readonly select: AttackSelection }
+  /** Re-sends captured packets with one bit flipped past the IPv4 header (`transport-payload`: past UDP/TCP, checksum fixed). */
+  | { readonly kind: "bit-flip"; readonly select: AttackSelection; readonly region: "ip-payload" | "transport-payload" }
+  /** Takes a network key from a live node's memory: its primary or the key with `tag`. */
+  | { readonly kind: "leak-key"; readonly node: string; readonly subsystem: "gossip" | "ipsec"; readonly which: "primary" | number };
+
+/** An attack, acting at the current instant; it takes no simulated time. */
+export interface AttackStep {
+  readonly kind: "attack";
+  readonly attack: Attack;
+  readonly where: SourcePos;
+}
+
+/** What a `check` step expects of the eavesdropper's capture: none of `secrets` in clear on `paths`. */
+export interface PlaintextCheck {
+  readonly secrets: readonly string[];
+  readonly paths: readonly WirePath[];
+  /** Also every network key any node held (gossip and IPsec), as raw bytes. */
+  readonly keys: boolean;
+}
+
+/** What a `check` step expects of the last leaked key: what it opens in the capture and over how long. */
+export interface ExposureCheck {
+  /** Captured packets it makes readable. */
+  readonly readable?: CountBound;
+  /** Readable packets captured after it leaked (traffic still sent under it). */
+  readonly afterLeak?: CountBound;
+  /** Bounds on the window from the first readable packet to the last, in µs. */
+  readonly windowMin?: Duration;
+  readonly windowMax?: Duration;
+}
+
+export type Step = DockerStep | WaitStep | AtStep | FaultStep | ShowStep | CheckStep | RepeatStep | AttackStep;
 
 /** Links between every node of `from` and every node of `to` that differ from the underlay (`underlay.links`). */
 export interface UnderlayLink {
