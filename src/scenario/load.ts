@@ -39,17 +39,18 @@ export function parseScenario(
 
   const top = r.entries(doc.contents, "the scenario", ["name", "cluster", "steps"], ["description", "seed", "underlay"]);
   if (top === undefined) return { ok: false, problems: r.problems };
-  const name = r.string(top.get("name")?.value, "name");
+  // A missing required key is reported once, by `entries`; it is not read as "nothing" again.
+  const name = top.has("name") ? r.string(top.get("name")?.value, "name") : undefined;
   const descNode = top.get("description");
   const description = descNode === undefined ? undefined : r.string(descNode.value, "description");
   const seedNode = top.get("seed");
   const seed = seedNode === undefined ? DEFAULT_SEED : r.int(seedNode.value, "seed", 0, Number.MAX_SAFE_INTEGER);
-  const cluster = readCluster(r, top.get("cluster")?.value);
+  const cluster = top.has("cluster") ? readCluster(r, top.get("cluster")?.value) : undefined;
   const underlayNode = top.get("underlay");
   const read = underlayNode === undefined ? { underlay: defaultUnderlay(), links: [] } : readUnderlay(r, underlayNode.value, cluster?.nodes.map((n) => n.name));
   const underlay = read?.underlay;
   const links = read?.links ?? [];
-  const steps = readSteps(r, top.get("steps")?.value, cluster);
+  const steps = top.has("steps") ? readSteps(r, top.get("steps")?.value, cluster) : undefined;
 
   if (r.problems.length > 0 || name === undefined || seed === undefined || cluster === undefined || underlay === undefined || steps === undefined) {
     return { ok: false, problems: r.problems };
