@@ -23,3 +23,27 @@ export {
   MODELLED_ENGINE,
 } from "./swarm/index.js";
 export { newId, isId, type KeyCache, MemoryKeyCache, fileKeyCache } from "./pki/index.js";
+export {
+  type CapturedPacket,
+  type Capture,
+  Eavesdropper,
+  type Secret,
+  type PlaintextVerdict,
+  type PlaintextFinding,
+  findPlaintext,
+  type PacketSelection,
+  selectPackets,
+  Injector,
+  type InjectionReport,
+  replay,
+  type BitFlipSelection,
+  type FlipRegion,
+  flipBit,
+  injectBitFlips,
+  type LeakSubsystem,
+  type LeakedKey,
+  type LeakResult,
+  leakKey,
+  type KeyExposure,
+  keyExposure,
+} from "./adversary/index.js";
