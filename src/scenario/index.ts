@@ -23,7 +23,7 @@ export { type Override, parseOverride } from "./overrides.js";
 export { defaultUnderlay } from "./underlay.js";
 export { faultKeys } from "./faults.js";
 export { describeFault } from "./fault-actions.js";
-export { loadScenarioFile } from "./file.js";
+export { loadScenarioFile, readScenarioText } from "./file.js";
 export { type CheckResult, checkOutput } from "./expect.js";
 export { type ScenarioRunOptions, type StepReport, ScenarioSession } from "./session.js";
 export { type RunReport, runScenario, finishRun } from "./runner.js";

@@ -4,8 +4,9 @@
  * cluster's protocol options (the ESP replay window, the rotation interval).
  */
 import { Eavesdropper } from "../../src/adversary/index.js";
-import { type Instant, Simulation, hours, instant } from "../../src/sim/index.js";
-import { Cluster, type ClusterOptions, type CommandOutput, isDeferred, splitCommandLine } from "../../src/swarm/index.js";
+import { Simulation, instant } from "../../src/sim/index.js";
+import { Cluster, type ClusterOptions, type CommandOutput } from "../../src/swarm/index.js";
+import { dockerRunner } from "../support/swarm.js";
 
 export interface AttackWorld {
   readonly sim: Simulation;
@@ -31,20 +32,7 @@ export function attackWorld(options: { seed?: number; workers?: number; onCluste
   const eve = new Eavesdropper(cluster.fabric);
   onCluster?.(cluster, eve);
   const advance = (by: number) => void sim.scheduler.run({ until: instant(sim.now + by) });
-  const docker = (node: string, command: string): CommandOutput => {
-    const words = splitCommandLine(command);
-    if (!words.ok) throw new Error(words.reason);
-    const result = cluster.docker(node, words.argv);
-    if (!isDeferred(result)) return result;
-    let output: CommandOutput | undefined;
-    result.onDone((o) => {
-      output = o;
-      sim.scheduler.stop();
-    });
-    if (output === undefined) sim.scheduler.run({ until: (sim.now + hours(1)) as Instant });
-    if (output === undefined) throw new Error(`"${command}" did not finish`);
-    return output;
-  };
+  const docker = dockerRunner(sim, cluster);
   if (docker("m1", "docker swarm init").exitCode !== 0) throw new Error("swarm init failed");
   const token = docker("m1", "docker swarm join-token -q worker").stdout.trim();
   for (const node of cluster.nodes.values()) {

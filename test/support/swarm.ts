@@ -12,6 +12,24 @@ export interface World {
   docker(node: string, command: string): CommandOutput;
 }
 
+/** Runs `docker ...` on a node of `cluster` until it finishes (at most an hour of simulated time). */
+export function dockerRunner(sim: Simulation, cluster: Cluster): World["docker"] {
+  return (node, command) => {
+    const words = splitCommandLine(command);
+    if (!words.ok) throw new Error(words.reason);
+    const result = cluster.docker(node, words.argv);
+    if (!isDeferred(result)) return result;
+    let output: CommandOutput | undefined;
+    result.onDone((o) => {
+      output = o;
+      sim.scheduler.stop();
+    });
+    if (output === undefined) sim.scheduler.run({ until: (sim.now + hours(1)) as never });
+    if (output === undefined) throw new Error(`"${command}" did not finish`);
+    return output;
+  };
+}
+
 /**
  * A world of managers `m1..`, workers `w1..` (all outside any swarm), with small
  * keys for speed. The gossip plane is off unless asked for: these worlds test
@@ -43,21 +61,7 @@ export function world(
     ...(options.keyRotationUs === undefined ? {} : { keyRotationUs: options.keyRotationUs }),
     ...(options.runErrors === undefined ? {} : { runErrors: options.runErrors }),
   });
-  const docker = (node: string, command: string): CommandOutput => {
-    const words = splitCommandLine(command);
-    if (!words.ok) throw new Error(words.reason);
-    const result = cluster.docker(node, words.argv);
-    if (!isDeferred(result)) return result;
-    let output: CommandOutput | undefined;
-    result.onDone((o) => {
-      output = o;
-      sim.scheduler.stop();
-    });
-    if (output === undefined) sim.scheduler.run({ until: (sim.now + hours(1)) as never });
-    if (output === undefined) throw new Error(`"${command}" did not finish`);
-    return output;
-  };
-  return { sim, cluster, docker };
+  return { sim, cluster, docker: dockerRunner(sim, cluster) };
 }
 
 /** The token that `docker swarm join-token -q ROLE` prints on `manager`. */
