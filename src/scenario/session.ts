@@ -31,6 +31,12 @@ export interface ScenarioRunOptions {
   readonly onProgress?: (progress: { readonly now: Instant; readonly events: number; readonly step: number }) => void;
   /** Where RSA keys are looked up before being drawn (`fileKeyCache(dir)`, `MemoryKeyCache`): same run, less time. */
   readonly keyCache?: KeyCache;
+  /**
+   * Keep the eavesdropper's capture of every packet even when the timeline
+   * does not read it (a property suite's invariants do). Default: only when a
+   * step attacks or checks the capture.
+   */
+  readonly eavesdrop?: boolean;
 }
 
 /** What one step did. */
@@ -88,7 +94,7 @@ export class ScenarioSession {
     }
     options.onCluster?.(this.cluster);
     this.faults = new FaultInjector(this.cluster);
-    this.adversary = new Adversary(this.cluster, needsEavesdropper(scenario.steps));
+    this.adversary = new Adversary(this.cluster, options.eavesdrop === true || needsEavesdropper(scenario.steps));
     this.limit = options.until === undefined ? Infinity : options.until;
   }
 
@@ -212,6 +218,21 @@ export class ScenarioSession {
   /** Runs a docker step and records its report (bootstrap commands and commands typed at a prompt too). */
   runDocker(step: DockerStep, index: number): StepReport {
     const report = this.dockerReport(step, index);
+    this.reports.push(report);
+    return report;
+  }
+
+  /**
+   * A command typed at a prompt on node `on` (`argv` split from `text`, its
+   * variables already expanded): run and settled as a step is, traced as a
+   * step with index -1, and checked against nothing, since a person typing
+   * expects nothing in particular.
+   */
+  runTyped(on: string, text: string, argv: readonly string[]): StepReport {
+    const at = this.sim.now;
+    const output = this.settle(this.cluster.docker(on, argv), -1);
+    this.sim.trace.record("step", { index: -1, step: text, exitCode: output.exitCode, stdout: output.stdout, stderr: output.stderr }, on);
+    const report: StepReport = { index: -1, kind: "docker", text, node: on, at, output, checks: [], line: 0 };
     this.reports.push(report);
     return report;
   }

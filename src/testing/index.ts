@@ -7,12 +7,14 @@
  * @example
  * ```ts
  * import fc from "fast-check";
+export { type FinishedRun, runForTesting } from "./run.js";
  * import { arb, invariants } from "swarmsim/testing";
  * fc.assert(fc.property(arb.seed(), (seed) => invariants.deterministic(scenario, seed).ok), { seed: 42 });
  * ```
  */
 
 import fc from "fast-check";
+export { type FinishedRun, runForTesting } from "./run.js";
 import { type RunReport, type Scenario, runScenario } from "../scenario/index.js";
 import { type Duration, duration } from "../sim/index.js";
 
