@@ -5,7 +5,7 @@
  * CSR, then check the chain against the node's roots before keeping it.
  */
 
-import { type CertInfo, type NodeRole, certificateStatusBackoff, readCertificate, splitPemBundle, validateCertChain } from "../pki/index.js";
+import { type CertInfo, type NodeRole, certificateStatusBackoff, readCertificate, splitPemBundle, type VerifyFailure, validateCertChain } from "../pki/index.js";
 import type { Duration, Instant, Rng, Simulation } from "../sim/index.js";
 import {
   CaMethod,
@@ -131,10 +131,31 @@ export type CheckedChain =
 export function checkIssuedChain(chainPem: string, rootsPem: readonly string[], now: Instant, nodeId: string): CheckedChain {
   const valid = validateCertChain(chainPem, rootsPem, now);
   const leaf = readCertificate(splitPemBundle(chainPem)[0] ?? "");
-  if (!valid.ok || !leaf.ok || leaf.info.nodeId !== nodeId || leaf.info.role === undefined) {
-    return { ok: false, message: `the CA returned an invalid certificate: ${valid.ok ? "wrong subject" : valid.reason}` };
+  if (!valid.ok) return { ok: false, message: goVerifyError(valid.reason) };
+  if (!leaf.ok || leaf.info.nodeId !== nodeId || leaf.info.role === undefined) {
+    return { ok: false, message: "the CA returned an invalid certificate: wrong subject" };
   }
   return { ok: true, chainPem: splitPemBundle(chainPem), leaf: leaf.info, role: leaf.info.role };
+}
+
+/**
+ * What Go's `x509.Certificate.Verify` says for a refused chain: swarmkit
+ * returns its error as is (ca/certificates.go RequestAndSaveNewCertificates,
+ * "Before we overwrite our local key + certificate, let's make sure the server
+ * gave us one that is valid"), and the daemon prints it.
+ */
+function goVerifyError(reason: VerifyFailure): string {
+  switch (reason) {
+    case "expired":
+    case "not-yet-valid":
+      return "x509: certificate has expired or is not yet valid";
+    case "unknown-authority":
+    case "bad-signature":
+    case "bad-chain":
+      return "x509: certificate signed by unknown authority";
+    default:
+      return `x509: ${reason}`;
+  }
 }
 
 /** One certificate request: IssueNodeCertificate, then the wait for the certificate. */
