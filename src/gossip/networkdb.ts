@@ -199,9 +199,12 @@ export class NetworkDb extends EventEmitter<NetworkDbEvents> {
   }
 
   /** Leaves the cluster: a node leave event, gossiped before the node stops (cluster.go clusterLeave). */
-  leave(): void {
-    if (this.lifecycle !== "running") return;
-    this.cluster.leave(() => this.stop());
+  leave(stopped?: () => void): void {
+    if (this.lifecycle !== "running") return stopped?.();
+    this.cluster.leave(() => {
+      this.stop();
+      stopped?.();
+    });
   }
 
   // --- networks (networkdb.go JoinNetwork, LeaveNetwork) ---

@@ -52,8 +52,8 @@ export class NodeGossip {
     this.db.stop();
   }
 
-  /** `docker swarm leave`: networkdb says it leaves, then stops. */
-  leave(): void {
-    this.db.leave();
+  /** `docker swarm leave`: networkdb says it leaves, then stops; `stopped` hears when its ports are free. */
+  leave(stopped?: () => void): void {
+    this.db.leave(stopped);
   }
 }

@@ -252,12 +252,15 @@ export class SwarmNode {
   }
 
   /** Leaves the swarm: stops its agent, renewer and manager services. Its heartbeats stop, so the managers mark it Down. */
-  leaveSwarm(): void {
-    // networkdb's Close (agent.go agentClose): the leave is gossiped, then it stops on its own.
+  leaveSwarm(stopped?: () => void): void {
+    // networkdb's Close (agent.go agentClose): the leave is gossiped, then it stops on its own;
+    // `stopped` hears when it has (the daemon's AgentStopWait), at once without gossip.
     const member = this.member;
     if (member?.gossip !== undefined) {
-      member.gossip.leave();
+      member.gossip.leave(stopped);
       member.gossip = undefined;
+    } else {
+      stopped?.();
     }
     this.stopMember();
     this.disk = undefined;

@@ -106,4 +106,16 @@ describe("the gossip plane of a swarm", () => {
     for (const name of ["m1", "w1", "w3"]) expect(w.cluster.node(name).gossip!.db.nodeState(leaver), name).toBe("left");
     expect(sink.records.some((r) => r.kind === "gossip.node" && r.peer === leaver && r.state === "left")).toBe(true);
   });
+
+  it("docker swarm leave returns once the gossip plane has stopped, so a join right after finds port 7946 free", () => {
+    const { w } = swarm();
+    const token = tokenOf(w, "worker");
+    const leftAt = w.sim.now;
+    expect(w.docker("w2", "docker swarm leave").stdout).toBe("Node left the swarm.\n");
+    // networkdb's leave is gossiped first (up to its broadcast timeout), as the daemon's AgentStopWait waits for.
+    expect(w.sim.now).toBeGreaterThan(leftAt);
+    expect(w.docker("w2", `docker swarm join --token ${token} ${w.cluster.node("m1").host.ip}:2377`).stdout).toBe("This node joined a swarm as a worker.\n");
+    advance(w, seconds(30));
+    expect(w.cluster.node("w2").gossip?.db.memberlist.members().filter((m) => m.state === "alive").length).toBe(4);
+  });
 });

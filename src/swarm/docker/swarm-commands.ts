@@ -276,8 +276,9 @@ function leave(context: DockerContext, words: readonly string[]): CommandResult 
   const { node } = context;
   if (node.membership.state === "inactive") return daemonError("This node is not part of a swarm");
   if (node.manager !== undefined && parsed.command.flags.get("force") !== true) return daemonError(managerLeaveWarning(context));
-  node.leaveSwarm();
-  return ok("Node left the swarm.\n");
+  // moby daemon/cluster/swarm.go Leave returns after DaemonLeavesCluster, which waits for the
+  // network agent to stop (AgentStopWait): a join right after finds port 7946 free.
+  return deferred((done) => node.leaveSwarm(() => done(ok("Node left the swarm.\n"))));
 }
 
 /**
