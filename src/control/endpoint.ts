@@ -23,6 +23,7 @@ import {
 } from "../tls/index.js";
 import { type CallOptions, type CallResult, type MethodHandler, RpcClientConnection, RpcServerConnection } from "./rpc.js";
 import { GrpcCode } from "./rpc-frame.js";
+import { ServedTrace } from "./served-trace.js";
 
 /** grpc-go's ErrClientConnClosing text: what calls on a connection closed by its own side fail with. */
 export const clientConnectionClosingMessage = "grpc: the client connection is closing";
@@ -70,6 +71,7 @@ export function serveControlPlane(
   methods: ReadonlyMap<string, MethodHandler<TlsPeer | null>>,
 ): { stop(): void } {
   let accepted = 0;
+  const served = new ServedTrace(context.sim.trace, context.node);
   const binding = context.host.listen(controlPlanePort, (stream) => {
     const { identity, trust } = current();
     const session = new TlsSession({
@@ -88,10 +90,12 @@ export function serveControlPlane(
     });
     let rpc: RpcServerConnection<TlsPeer | null> | undefined;
     session.on("secure", (handshake) => {
+      const ends = { local: `${stream.localAddress}:${stream.localPort}`, remote: `${stream.remoteAddress}:${stream.remotePort}` };
+      served.accepted(ends, handshake, identity, trust);
       rpc = new RpcServerConnection(
         { write: (bytes) => void session.write(bytes), close: () => session.close() },
         handshake.peer,
-        methods,
+        served.methods(methods, ends),
         (reason) => context.sim.trace.record("rpc.drop", { remote: `${stream.remoteAddress}:${stream.remotePort}`, reason }, context.node),
         stream.remoteAddress,
       );
@@ -200,7 +204,8 @@ export function connectionErrorText(failure: TlsFailure, target: string): string
   }
   switch (failure.reason) {
     case "unknown-ca":
-      return handshake("x509: certificate signed by unknown authority");
+      // Go says why when the only candidate root was out of its validity (verify.go UnknownAuthorityError).
+      return handshake(`x509: ${failure.detail.startsWith("certificate signed by unknown authority (possibly") ? failure.detail : "certificate signed by unknown authority"}`);
     case "expired":
     case "not-yet-valid":
       return handshake("x509: certificate has expired or is not yet valid");

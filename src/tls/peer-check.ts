@@ -36,6 +36,14 @@ export class PeerCheck {
     if (verified !== true) {
       return this.refuse(classifyChainError(verified as string | number, certs, depth, this.trust, dateAt(this.clock())));
     }
+    if (depth === certs.length - 1) {
+      const now = dateAt(this.clock());
+      // forge checks the validity of the certificates sent, not of the trusted root it found.
+      if (!this.trust.signedByValidRoot(certs[depth]!, now)) {
+        const detail = `certificate signed by unknown authority (possibly because of "x509: certificate has expired or is not yet valid" while trying to verify candidate authority certificate "swarm-ca")`;
+        return this.refuse({ reason: "unknown-ca", detail });
+      }
+    }
     if (depth === 0 && this.serverName !== undefined) {
       const problem = serverNameProblem(certs[0]!, this.serverName);
       if (problem !== undefined) return this.refuse(problem);

@@ -48,6 +48,22 @@ export class TrustStore {
     }
   }
 
+  /**
+   * Whether a root valid at `now` issued `cert`: Go's chain building checks
+   * every candidate authority's validity too (x509 buildChains, isValid), so a
+   * root not yet valid to a node's clock signs nothing for it.
+   */
+  signedByValidRoot(cert: forge.pki.Certificate, now: Date): boolean {
+    return this.roots.some((root) => {
+      if (now < root.validity.notBefore || now > root.validity.notAfter) return false;
+      try {
+        return root.verify(cert);
+      } catch {
+        return false;
+      }
+    });
+  }
+
   /** Whether one of the roots issued `cert` and its signature checks out. */
   signed(cert: forge.pki.Certificate): boolean {
     return this.roots.some((root) => {

@@ -261,4 +261,25 @@ describe("running fault steps", () => {
     expect(report.failures).toBe(0);
     expect(report.steps.map((s) => s.text)).toContain("clock worker-1 skew -2h");
   });
+
+  it("a node 10 min behind refuses the handshake itself: the root is not yet valid to it (Go checks the candidate authority too)", () => {
+    const report = runScenario(
+      loadScenario(
+        [
+          "name: skew",
+          "cluster: {managers: 1, workers: 1, bootstrap: manual, rsaBits: 1024, gossip: false}",
+          "steps:",
+          "  - docker swarm init",
+          "  - {run: docker swarm join-token -q worker, capture: TOKEN}",
+          "  - clock: {node: worker-1, skew: -10m}",
+          '  - {run: "docker swarm join --token $TOKEN manager-1:2377", on: worker-1, expect: {exit-code: 1, stderr-contains: \'x509: certificate signed by unknown authority (possibly because of "x509: certificate has expired or is not yet valid" while trying to verify candidate authority certificate "swarm-ca")\'}}',
+          "  - check: {records: {ca.admit: 0}}",
+          "",
+        ].join("\n"),
+        "skew.yaml",
+      ),
+    );
+    expect(report.failures).toBe(0);
+  });
 });
+
