@@ -1,18 +1,19 @@
 /**
  * Every scenario shipped in scenarios/ runs green: they are documentation that
- * must not rot.
+ * must not rot. The files are split between this test file and
+ * scenarios-more.test.ts (see test/support/scenarios.ts), so vitest runs the
+ * two halves on different workers.
  */
-import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { formatReport, loadScenario, runScenario } from "../src/index.js";
+import { describeScenarioGroup, scenarioGroupCount, scenarioGroups, shippedScenarios } from "./support/scenarios.js";
 
-const files = readdirSync("scenarios").filter((f) => f.endsWith(".yaml")).sort();
-
-describe("shipped scenarios", () => {
-  it.each(files)("%s runs with every expectation met", (file) => {
-    const path = `scenarios/${file}`;
-    const report = runScenario(loadScenario(readFileSync(path, "utf8"), path));
-    expect(report.ok, formatReport(report, true)).toBe(true);
-    // key-rotation.yaml runs 36 simulated hours of gossip: about a minute alone, more beside other test files.
-  }, 300_000);
+describe("the split of the shipped scenarios", () => {
+  it("puts every file in exactly one group, each group non-empty", () => {
+    const groups = scenarioGroups();
+    expect(groups).toHaveLength(scenarioGroupCount);
+    expect(groups.flat().sort()).toEqual(shippedScenarios());
+    for (const g of groups) expect(g.length).toBeGreaterThan(0);
+  });
 });
+
+describeScenarioGroup(0);
