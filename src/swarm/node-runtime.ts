@@ -97,6 +97,8 @@ interface HeldTask {
   stopping: boolean;
   /** The last state reported. */
   state: TaskStateName;
+  /** Prepared, its desired state READY: it starts when the managers want it running (a restart's delay). */
+  prepared?: Container;
 }
 
 /** Every endpoint's address on the network, without the prefix length. */
@@ -168,6 +170,7 @@ export class NodeRuntime {
       }
       held.task = task;
       if (!runnable.has(task.desiredState)) this.stop(held);
+      else if (task.desiredState === "running" && held.prepared !== undefined) this.run(held, held.prepared);
     }
     for (const held of [...this.held.values()]) {
       if (current.has(held.task.id)) continue;
@@ -225,17 +228,25 @@ export class NodeRuntime {
     // controller.go Prepare: the task's networks first (libnetwork joins them in
     // networkdb, which syncs their tables meanwhile), then the image.
     if (!this.join(held, container, spec.serviceName, networks, service?.virtualIps ?? [])) return;
-    if (this.options.pulled.has(spec.image)) return this.run(held, container);
+    if (this.options.pulled.has(spec.image)) return this.prepared(held, container);
     this.reportState(held, "preparing", "preparing");
     this.options.sim.scheduler.after(imagePullUs, "task.pull", () => {
       this.options.pulled.add(spec.image);
-      if (this.held.get(task.id) !== held) return;
-      if (held.stopping) {
-        this.leave(held);
-        return this.reportState(held, "shutdown", "shutdown");
-      }
-      this.run(held, container);
+      // A task stopped while its image came has left its networks and said so already.
+      if (this.held.get(task.id) !== held || held.stopping) return;
+      this.prepared(held, container);
     });
+  }
+
+  /**
+   * Prepared: started if the managers want it running, else READY until they
+   * do (agent/exec controller: a task desired READY is prepared, not started;
+   * the orchestrator moves it to RUNNING after the restart delay).
+   */
+  private prepared(held: HeldTask, container: Container): void {
+    if (held.task.desiredState === "running") return this.run(held, container);
+    held.prepared = container;
+    this.reportState(held, "ready", "prepared");
   }
 
   /** Joins the task's networks (libnetwork's sandbox join); false, with the task rejected, if the driver refuses. */
@@ -267,6 +278,7 @@ export class NodeRuntime {
    * the executor sees it.
    */
   private run(held: HeldTask, container: Container): void {
+    held.prepared = undefined;
     let startReturned = false;
     let earlyExit: number | undefined;
     container.on("exit", (code) => {
@@ -343,8 +355,12 @@ export class NodeRuntime {
   private stop(held: HeldTask): void {
     if (held.stopping) return;
     held.stopping = true;
+    held.prepared = undefined;
     if (held.container?.state === "running") held.container.stop();
-    else if (held.state !== "shutdown" && runnable.has(held.state)) this.reportState(held, "shutdown", "shutdown");
+    else if (held.state !== "shutdown" && runnable.has(held.state)) {
+      this.leave(held);
+      this.reportState(held, "shutdown", "shutdown");
+    }
   }
 
   /** The main process ended (controller.go Wait). */
