@@ -29,7 +29,7 @@ import {
   type EncryptionKey,
   type PrimaryChoice,
 } from "../control/index.js";
-import type { Host, Ipv4Address } from "../net/index.js";
+import { type Host, type Ipv4Address, parseIpv4 } from "../net/index.js";
 import type { Duration, EventHandle, Rng } from "../sim/index.js";
 import { type Aead, type AeadBackend, createAead, defaultAead } from "../crypto/index.js";
 import type { GossipTimings } from "../gossip/index.js";
@@ -404,7 +404,10 @@ export class SwarmNode {
       key: k.key,
       lamportTime: k.lamportTime,
     }));
-    const managers = message.managers.map((m) => m.peer.addr.replace(/:\d+$/, "") as Ipv4Address).filter((a) => a !== this.host.ip);
+    // A manager the dispatcher lists before its address is known (an empty addr) is no one to join through.
+    const managers = message.managers
+      .map((m) => m.peer.addr.replace(/:\d+$/, "") as Ipv4Address)
+      .filter((a) => a !== this.host.ip && parseIpv4(a).ok);
     const limit = this.options.keyDelayUs ?? 0;
     if (member.pendingKeys !== undefined) {
       member.pendingKeys.keys = keys;
