@@ -23,7 +23,7 @@ import {
   vxlanIdListOption,
 } from "../../control/index.js";
 import { newId } from "../../pki/index.js";
-import { type Rng, dateAt } from "../../sim/index.js";
+import { type Rng, dateAt, toHex } from "../../sim/index.js";
 import type { DockerContext } from "../cluster.js";
 import { type CommandSpec, keyValues, parseCommand } from "./command.js";
 import { daemonError } from "./daemon-errors.js";
@@ -65,7 +65,7 @@ interface ListedNetwork {
 
 /** A local network's 64-hex ID, drawn once per host and name from the host's own stream. */
 function localNetworkId(context: DockerContext, name: string): string {
-  return Buffer.from(context.node.control.rng.fork("docker-networks").fork(name).bytes(32)).toString("hex");
+  return toHex(context.node.control.rng.fork("docker-networks").fork(name).bytes(32));
 }
 
 /** bridge, host and none on every host; docker_gwbridge once the host is in a swarm (moby daemon/cluster: created at init or join). */
