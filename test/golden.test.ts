@@ -15,8 +15,8 @@ describe("golden trace", () => {
     expect({ events: report.events, records: report.traceRecords, fingerprint: report.fingerprint }).toMatchInlineSnapshot(`
       {
         "events": 1185,
-        "fingerprint": "66de2de321d5316b6921ce400d4c6d6f7935d8033eb1033e56a9f1e3bd6844d8",
-        "records": 83,
+        "fingerprint": "84fe5ae6dc718732cfdaea5b2d73bb031274752d0d5e45191b0645d1d9dcdc7b",
+        "records": 125,
       }
     `);
   });
