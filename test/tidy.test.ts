@@ -52,4 +52,21 @@ describe("tidy", () => {
     const samples = ["const x = Math.random();", "Date.now()", "new Date()", "setTimeout(f, 1)", "crypto.randomBytes(16)", "crypto.getRandomValues(a)"];
     for (const s of samples) expect(FORBIDDEN.some(([p]) => p.test(s)), s).toBe(true);
   });
+
+  it("the library (src/ outside cli/) loads in a browser bundle: no static import of a Node built-in", () => {
+    // Node built-ins are reached through process.getBuiltinModule where they exist (node:crypto, node:fs),
+    // so a bundle of "swarmsim" needs no alias; a type-only import vanishes from the JavaScript.
+    const root = join(import.meta.dirname, "..", "src");
+    const hits: string[] = [];
+    for (const file of sourceFiles(root)) {
+      const rel = relative(root, file).replaceAll("\\", "/");
+      if (rel.startsWith("cli/")) continue;
+      readFileSync(file, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+          if (/^\s*import\s+(?!type\b)[^;]*from\s+"node:/.test(line) || /\brequire\(\s*"node:/.test(line)) hits.push(`src/${rel}:${i + 1}: ${line.trim()}`);
+        });
+    }
+    expect(hits).toEqual([]);
+  });
 });

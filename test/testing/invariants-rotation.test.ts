@@ -1,22 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { loadScenario } from "../../src/index.js";
 import { type FinishedRun, type Verdict, invariants, runForTesting } from "../../src/testing/index.js";
+import { rotationRun as sharedRotationRun } from "./shipped-support.js";
 
-/** Two rotations with key sets reaching nodes up to 2 minutes apart, ESP between a client and nginx throughout. */
-function rotationRun(primaryKey: "middle" | "newest"): FinishedRun {
-  const text = `
-name: rotation-${primaryKey}
-seed: 11
-cluster: {managers: 1, workers: 2, rsaBits: 1024, keyRotation: 20m, keyDelay: 2m, primaryKey: ${primaryKey}}
-steps:
-  - docker network create --driver overlay --opt encrypted net
-  - docker service create --name web --network net nginx
-  - wait: 5s
-  - docker service create --name client --network net radial/busyboxplus:curl sh -c 'while true; do curl -s web | grep -c Welcome; sleep 60; done'
-  - at: 45m
-`;
-  return runForTesting(loadScenario(text, `rotation-${primaryKey}.yaml`));
-}
+const rotationRun = (primaryKey: "middle" | "newest"): FinishedRun => sharedRotationRun(primaryKey, "rotation");
 
 function violations(verdict: Verdict): Array<Record<string, unknown>> {
   expect(verdict.ok).toBe(false);

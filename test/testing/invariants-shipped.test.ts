@@ -10,13 +10,8 @@
  * two workers and each file stays under a minute. key-rotation.yaml (36 h of
  * six nodes, about two minutes) is left out of both.
  */
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { loadScenario } from "../../src/index.js";
-import { invariants, runForTesting } from "../../src/testing/index.js";
-
-/** The slow scenarios this file runs; invariants-shipped-more.test.ts runs the rest (its `runElsewhere` lists these too). */
-const slowScenarios = ["leader-crash-rotation.yaml", "newest-key.yaml", "node-removal.yaml", "partition-rotations.yaml"];
+import { shippedVerdicts, slowScenarios } from "./shipped-support.js";
 /** Invariants a scenario breaks on purpose, with why: the verdict must be a violation whose reason starts so. */
 const expectedViolations: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   // A what-if: nodes send with the newest key instead of the middle one. Their IPsec
@@ -30,18 +25,9 @@ const expectedViolations: Readonly<Record<string, Readonly<Record<string, string
   "partition-rotations.yaml": { keyringDiscipline: "nodes broke the key discipline" },
 };
 
-const secrets = ["Welcome to nginx!", "GET / HTTP/1.1"];
-
 /** Runs `file` and checks every invariant over it (determinism has its own test). */
 function checkShippedScenario(file: string): void {
-  const run = runForTesting(loadScenario(readFileSync(`scenarios/${file}`, "utf8"), `scenarios/${file}`));
-  const verdicts = {
-    noPlaintextLeak: invariants.noPlaintextLeak(run, secrets),
-    mutualAuthOnly: invariants.mutualAuthOnly(run),
-    keyringDiscipline: invariants.keyringDiscipline(run),
-    noNonceReuse: invariants.noNonceReuse(run),
-    rotationLossless: invariants.rotationLossless(run),
-  };
+  const verdicts = shippedVerdicts(file);
   for (const [name, verdict] of Object.entries(verdicts)) {
     const expected = expectedViolations[file]?.[name];
     if (expected === undefined) expect(verdict.ok, `${file}: ${name}: ${JSON.stringify(verdict).slice(0, 2000)}`).toBe(true);
