@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 import { defineConfig } from "vitest/config";
 
@@ -21,6 +22,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Every core: vitest's default leaves one for itself, which on a 2-core machine means one test file at a time.
+    maxWorkers: availableParallelism(),
     sequence: { sequencer: LongestFirst },
   },
 });

@@ -89,7 +89,9 @@ describe.skipIf(!hasTmux)("swarmsim shell on a terminal", () => {
 
     tmux("send-keys", "-t", "shell", "-l", "exit");
     tmux("send-keys", "-t", "shell", "Enter");
-    await waitFor("the shell to exit", () => tmux("display-message", "-p", "-t", "shell", "#{pane_dead}").stdout.trim() === "1");
-    expect(tmux("display-message", "-p", "-t", "shell", "#{pane_dead_status}").stdout.trim()).toBe("0");
+    // tmux marks the pane dead, then records the exit status a moment later: wait for both.
+    const status = () => tmux("display-message", "-p", "-t", "shell", "#{pane_dead}:#{pane_dead_status}").stdout.trim();
+    await waitFor("the shell to exit with its status", () => /^1:\d+$/.test(status()));
+    expect(status()).toBe("1:0");
   });
 });
