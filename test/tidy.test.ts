@@ -27,24 +27,27 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** Calls `visit` with every line of every source file under src/ outside cli/, and its place (`src/x.ts:12`). */
+function eachLibraryLine(visit: (line: string, place: string) => void): void {
+  const root = join(import.meta.dirname, "..", "src");
+  for (const file of sourceFiles(root)) {
+    const rel = relative(root, file).replaceAll("\\", "/");
+    if (rel.startsWith("cli/")) continue;
+    readFileSync(file, "utf8")
+      .split("\n")
+      .forEach((line, i) => visit(line, `src/${rel}:${i + 1}`));
+  }
+}
+
 describe("tidy", () => {
   it("src/ outside cli/ uses no wall clock, OS randomness or real timers", () => {
-    const root = join(import.meta.dirname, "..", "src");
     const hits: string[] = [];
-    for (const file of sourceFiles(root)) {
-      const rel = relative(root, file).replaceAll("\\", "/");
-      if (rel.startsWith("cli/")) continue;
-      readFileSync(file, "utf8")
-        .split("\n")
-        .forEach((line, i) => {
-          const code = line.trim();
-          if (code.startsWith("//") || code.startsWith("*") || code.startsWith("/*")) return;
-          if (/tidy-allow: \S+/.test(line)) return;
-          for (const [pattern, name] of FORBIDDEN) {
-            if (pattern.test(line)) hits.push(`src/${rel}:${i + 1}: ${name}: ${code}`);
-          }
-        });
-    }
+    eachLibraryLine((line, place) => {
+      const code = line.trim();
+      if (code.startsWith("//") || code.startsWith("*") || code.startsWith("/*")) return;
+      if (/tidy-allow: \S+/.test(line)) return;
+      for (const [pattern, name] of FORBIDDEN) if (pattern.test(line)) hits.push(`${place}: ${name}: ${code}`);
+    });
     expect(hits, "use the simulation's scheduler and seeded streams instead").toEqual([]);
   });
 
@@ -56,17 +59,10 @@ describe("tidy", () => {
   it("the library (src/ outside cli/) loads in a browser bundle: no static import of a Node built-in", () => {
     // Node built-ins are reached through process.getBuiltinModule where they exist (node:crypto, node:fs),
     // so a bundle of "swarmsim" needs no alias; a type-only import vanishes from the JavaScript.
-    const root = join(import.meta.dirname, "..", "src");
     const hits: string[] = [];
-    for (const file of sourceFiles(root)) {
-      const rel = relative(root, file).replaceAll("\\", "/");
-      if (rel.startsWith("cli/")) continue;
-      readFileSync(file, "utf8")
-        .split("\n")
-        .forEach((line, i) => {
-          if (/^\s*import\s+(?!type\b)[^;]*from\s+"node:/.test(line) || /\brequire\(\s*"node:/.test(line)) hits.push(`src/${rel}:${i + 1}: ${line.trim()}`);
-        });
-    }
+    eachLibraryLine((line, place) => {
+      if (/^\s*import\s+(?!type\b)[^;]*from\s+"node:/.test(line) || /\brequire\(\s*"node:/.test(line)) hits.push(`${place}: ${line.trim()}`);
+    });
     expect(hits).toEqual([]);
   });
 });
