@@ -61,7 +61,8 @@ afterAll(() => {
 describe.skipIf(!hasTmux)("swarmsim shell on a terminal", () => {
   it("takes the encrypted overlay tutorial's commands, completes, recalls history, and shows rotated keys 13 h later", async () => {
     // The gossip plane off keeps 13 simulated hours quick; the keys still rotate and reach every node.
-    const command = `${process.execPath} ${join("dist", "cli", "main.js")} shell --set cluster.gossip=false --set cluster.rsaBits=1024`;
+    // The shell's exit status is echoed after it: tmux records a dead pane's status only sometimes (3.3a).
+    const command = `${process.execPath} ${join("dist", "cli", "main.js")} shell --set cluster.gossip=false --set cluster.rsaBits=1024; echo "shell exited with $?"`;
     expect(tmux("new-session", "-d", "-s", "shell", "-x", "200", "-y", "50", "-c", repoRoot, command).status).toBe(0);
     tmux("set-option", "-t", "shell", "remain-on-exit", "on");
     await waitFor("the prompt", (text) => text.includes("swarmsim shell: manager-1, worker-1 and worker-2") && atPrompt(text));
@@ -89,9 +90,6 @@ describe.skipIf(!hasTmux)("swarmsim shell on a terminal", () => {
 
     tmux("send-keys", "-t", "shell", "-l", "exit");
     tmux("send-keys", "-t", "shell", "Enter");
-    // tmux marks the pane dead, then records the exit status a moment later: wait for both.
-    const status = () => tmux("display-message", "-p", "-t", "shell", "#{pane_dead}:#{pane_dead_status}").stdout.trim();
-    await waitFor("the shell to exit with its status", () => /^1:\d+$/.test(status()));
-    expect(status()).toBe("1:0");
+    await waitFor("the shell to exit", (text) => text.includes("shell exited with 0"));
   });
 });
