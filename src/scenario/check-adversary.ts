@@ -6,8 +6,8 @@
 
 import { type Eavesdropper, type LeakedKey, type Secret, findPlaintext, keyExposure } from "../adversary/index.js";
 import { wirePaths } from "../net/index.js";
-import { formatDuration, duration } from "../sim/index.js";
-import type { Cluster } from "../swarm/index.js";
+import { duration, formatDuration, toHex } from "../sim/index.js";
+import { type Cluster, heldNetworkKeys } from "../swarm/index.js";
 import type { CheckResult } from "./expect.js";
 import type { CountBound, ExposureCheck, PlaintextCheck } from "./types.js";
 
@@ -17,14 +17,9 @@ export interface AdversaryView {
   readonly leaks: readonly LeakedKey[];
 }
 
-/** Every network key a node held: gossip keys ever received, and the IPsec keys held now. */
+/** Every network key a node held (gossip and IPsec, rotated-away ones too), each once. */
 function networkKeys(cluster: Cluster): Uint8Array[] {
-  const keys = new Map<string, Uint8Array>();
-  for (const node of cluster.nodes.values()) {
-    for (const key of node.gossipKeysSeen()) keys.set(`g${key.lamportTime}`, key.key);
-    for (const key of node.keys?.ipsecKeys.keys ?? []) keys.set(`i${key.lamportTime}`, key.key);
-  }
-  return [...keys.values()];
+  return [...new Map(heldNetworkKeys(cluster).map((held) => [toHex(held.key), held.key])).values()];
 }
 
 /** One result per secret: found in clear on none of the paths searched; `seen` says where it was found, all paths told. */

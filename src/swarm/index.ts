@@ -1,4 +1,5 @@
 /** The swarm: the world (Cluster), its nodes, and the docker CLI they answer. */
+export { type HeldNetworkKey, heldNetworkKeys } from "./keyrings.js";
 export type { NodeRole, NodeOs, NodeSpec, NodeAvailability, ClusterSpec, BootstrapMode, LatencySpec, UnderlaySpec } from "./spec.js";
 export { type ClusterOptions, type DockerContext, Cluster, defaultRegistry, espSaFileName } from "./cluster.js";
 export { SwarmNode } from "./node.js";

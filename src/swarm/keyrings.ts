@@ -64,3 +64,28 @@ export function gossipTable(cluster: Cluster): string {
   }
   return formatTable(["NODE", "GOSSIP NAME", "ALIVE", "SUSPECT", "DEAD", "PRIMARY", "SENT", "RECEIVED", "DROPPED"], rows);
 }
+
+/** A network key some node held: its subsystem, its tag when the node knew it, the SA's SPI for a key read off an ESP SA. */
+export interface HeldNetworkKey {
+  readonly subsystem: "gossip" | "ipsec";
+  readonly tag: number | undefined;
+  readonly key: Uint8Array;
+  readonly spi?: number;
+}
+
+/**
+ * Every network key any node held, in node order, repeats included: each
+ * gossip key a node ever received, the IPsec keys it holds now, and the key
+ * of every ESP SA that carried traffic (a rotation's removed SAs too), so a
+ * key rotated away before the end is not missed.
+ */
+export function heldNetworkKeys(cluster: Cluster): HeldNetworkKey[] {
+  const keys: HeldNetworkKey[] = [];
+  for (const node of cluster.nodes.values()) {
+    for (const key of node.gossipKeysSeen()) keys.push({ subsystem: "gossip", tag: key.lamportTime, key: key.key });
+    for (const key of node.keys?.ipsecKeys.keys ?? []) keys.push({ subsystem: "ipsec", tag: key.lamportTime, key: key.key });
+    for (const sa of node.espSasCarried()) keys.push({ subsystem: "ipsec", tag: undefined, key: sa.keyMaterial.subarray(0, 16), spi: sa.spi });
+  }
+  return keys;
+}
+

@@ -12,6 +12,7 @@
 
 import { spiHex } from "../../overlay/index.js";
 import { toHex } from "../../sim/index.js";
+import { heldNetworkKeys } from "../../swarm/index.js";
 import type { FinishedRun } from "../run.js";
 import { recordsOf, numberOf, textOf } from "./records.js";
 
@@ -67,13 +68,13 @@ export function networkKeysOf(run: FinishedRun): NetworkKeys {
     if (spi !== undefined && tag !== undefined) tagOfSpi.set(spi, tag);
   }
   const bySpi = new Map<string, NetworkKey>();
-  for (const node of run.cluster.nodes.values()) {
-    for (const key of node.gossipKeysSeen()) add(gossip, "gossip", key.lamportTime, key.key);
-    for (const key of node.keys?.ipsecKeys.keys ?? []) add(ipsec, "ipsec", key.lamportTime, key.key);
-    for (const sa of node.espSasCarried()) {
-      const spi = spiHex(sa.spi);
-      add(ipsec, "ipsec", tagOfSpi.get(spi) ?? -1, sa.keyMaterial.subarray(0, 16));
-      bySpi.set(spi, ipsec.get(toHex(sa.keyMaterial.subarray(0, 16)))!);
+  for (const held of heldNetworkKeys(run.cluster)) {
+    if (held.subsystem === "gossip") add(gossip, "gossip", held.tag ?? -1, held.key);
+    else if (held.spi === undefined) add(ipsec, "ipsec", held.tag ?? -1, held.key);
+    else {
+      const spi = spiHex(held.spi);
+      add(ipsec, "ipsec", tagOfSpi.get(spi) ?? -1, held.key);
+      bySpi.set(spi, ipsec.get(toHex(held.key))!);
     }
   }
   const sorted = (keys: Map<string, NetworkKey>) => [...keys.values()].sort((a, b) => a.tag - b.tag);
