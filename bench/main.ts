@@ -63,7 +63,7 @@ const BENCHES: readonly Bench[] = [
   },
   {
     name: "gossip",
-    measures: "simulated seconds per wall second of the gossip plane: networkdb over memberlist, every frame AES-GCM, 100 nodes / 2 networks / 1 h by default, node:crypto then noble",
+    measures: "simulated seconds per wall second of the gossip plane: networkdb over memberlist, every frame AES-GCM, 100 nodes / 2 networks / 1 h by default, auto, node:crypto, noble",
     duration: "about 20 s in turn (20 nodes, 10 min); about 3-4 min at its defaults",
     inTurn: ["20", "10m"],
   },

@@ -9,6 +9,8 @@
  * hand-written one once saved.
  */
 
+import type { AeadBackend } from "../crypto/index.js";
+
 /** A duration as the file writes it: `"250ms"`, `"1h30m"`, `"-2h"` (a clock skew). */
 export type DurationText = string;
 
@@ -52,7 +54,7 @@ export interface ClusterDescription {
   readonly runErrors?: "legacy" | "current";
   readonly certExpiry?: DurationText;
   readonly replayWindow?: number;
-  readonly aead?: "node" | "noble";
+  readonly aead?: AeadBackend;
   /** Timer names without their unit (`probeInterval: "2s"`, `suspicionMult: 6`). */
   readonly gossipTimings?: Readonly<Record<string, DurationText | number>>;
 }

@@ -52,14 +52,16 @@ export type TagLength = 8 | 16;
 
 /**
  * Which implementation does the work: `"noble"` (@noble/ciphers, pure
- * JavaScript, runs in a browser) or `"node"` (node:crypto, OpenSSL).
+ * JavaScript, runs in a browser), `"node"` (node:crypto, OpenSSL),
+ * `"tables"` (JavaScript keeping each key's round keys and GHASH table) or
+ * `"auto"` (tables for short messages, node:crypto or noble for long ones).
  *
  * @example
  * ```ts
  * const backend: AeadBackend = "noble";
  * ```
  */
-export type AeadBackend = "noble" | "node";
+export type AeadBackend = "noble" | "node" | "tables" | "auto";
 
 /**
  * Why `open` refused sealed bytes. A protocol outcome, not a programming error:

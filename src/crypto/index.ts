@@ -1,6 +1,6 @@
 /**
- * Cryptographic building blocks: one AES-GCM adapter over two byte-identical
- * backends (@noble/ciphers, node:crypto), FNV-1a and Docker's ESP SPI, and
+ * Cryptographic building blocks: one AES-GCM adapter over byte-identical
+ * backends (@noble/ciphers, node:crypto, per-key tables, and auto), FNV-1a and Docker's ESP SPI, and
  * seeded byte sources for keys and nonces.
  */
 export {
@@ -14,8 +14,9 @@ export {
   espIcvBytes,
 } from "./aead.js";
 export { nobleAead } from "./aead-noble.js";
+export { tablesAead } from "./aead-tables.js";
 export { loadNodeAead } from "./aead-node.js";
-export { createAead, defaultAead } from "./create-aead.js";
+export { autoTablesBelowBytes, createAead, defaultAead } from "./create-aead.js";
 export { fnv1a32 } from "./fnv.js";
 export { espSpi } from "./esp-spi.js";
 export { type ByteSource, type ForgeRandom, bytesToBinaryString, forgeRandomFrom } from "./byte-source.js";

@@ -8,6 +8,7 @@
  * ```
  */
 
+import type { AeadBackend } from "../crypto/index.js";
 import { replayWindowMax } from "../overlay/index.js";
 import { days, hours } from "../sim/index.js";
 import { type GossipTimings, defaultGossipTimings, gossipTimings } from "../gossip/index.js";
@@ -56,7 +57,7 @@ function readGossipTimings(r: Reader, node: YamlNode): Partial<GossipTimings> | 
 /** Reads the protocol parameters present in `e`; undefined if any is invalid (each problem reported where it is). */
 export function readProtocolParameters(r: Reader, e: Entries): ProtocolParameters | undefined {
   let valid = true;
-  const out: { certExpiry?: number; replayWindow?: number; aead?: "node" | "noble"; gossipTimings?: Partial<GossipTimings> } = {};
+  const out: { certExpiry?: number; replayWindow?: number; aead?: AeadBackend; gossipTimings?: Partial<GossipTimings> } = {};
   const expiryNode = e.get("certExpiry");
   if (expiryNode !== undefined) {
     const value = r.duration(expiryNode.value, "cluster.certExpiry");
@@ -74,7 +75,7 @@ export function readProtocolParameters(r: Reader, e: Entries): ProtocolParameter
   }
   const aeadNode = e.get("aead");
   if (aeadNode !== undefined) {
-    const value = r.oneOf(aeadNode.value, "cluster.aead", ["node", "noble"] as const);
+    const value = r.oneOf(aeadNode.value, "cluster.aead", ["auto", "node", "noble", "tables"] as const);
     if (value === undefined) valid = false;
     else out.aead = value;
   }

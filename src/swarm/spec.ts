@@ -3,6 +3,7 @@
  * the programmatic API both describe a cluster in these terms.
  */
 
+import type { AeadBackend } from "../crypto/index.js";
 import type { GossipTimings } from "../gossip/index.js";
 import type { LatencyModel, LinkSpec } from "../net/index.js";
 
@@ -64,7 +65,7 @@ export interface ClusterSpec {
   /** Inbound ESP SAs' anti-replay window in packets (`cluster.replayWindow`); default 0, as Docker's SAs have (no check). */
   readonly replayWindow?: number;
   /** The AES-GCM implementation every node seals and opens with (`cluster.aead`); the bytes are the same either way. */
-  readonly aead?: "node" | "noble";
+  readonly aead?: AeadBackend;
   /** Every node's memberlist and networkdb timers that differ from Docker's (`cluster.gossipTimings`), checked with `gossipTimings`. */
   readonly gossipTimings?: Partial<GossipTimings>;
 }

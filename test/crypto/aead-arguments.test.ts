@@ -3,16 +3,19 @@ import { type Aead, createAead, defaultAead, gcmNonceBytes } from "../../src/cry
 
 const key = new Uint8Array(16);
 const nonce = new Uint8Array(gcmNonceBytes);
-const backends: Aead[] = [createAead("noble"), createAead("node")];
+const backends: Aead[] = [createAead("noble"), createAead("node"), createAead("tables"), createAead("auto")];
 
 describe("choosing a backend", () => {
-  it("defaults to node:crypto under Node", () => {
-    expect(defaultAead().backend).toBe("node");
+  it("defaults to auto: per-key tables for short messages, node:crypto for long ones", () => {
+    expect(defaultAead().backend).toBe("auto");
+    expect(defaultAead()).toBe(createAead("auto"));
   });
 
   it("names the backend it was asked for", () => {
     expect(createAead("noble").backend).toBe("noble");
     expect(createAead("node").backend).toBe("node");
+    expect(createAead("tables").backend).toBe("tables");
+    expect(createAead("auto").backend).toBe("auto");
   });
 
   it("falls back to noble where the platform offers no node:crypto (a browser)", async () => {
@@ -23,7 +26,9 @@ describe("choosing a backend", () => {
       vi.resetModules();
       const fresh = await import("../../src/crypto/index.js");
       expect(fresh.loadNodeAead()).toBeUndefined();
-      expect(fresh.defaultAead().backend).toBe("noble");
+      // auto seals long messages with noble there: the same bytes, without node:crypto.
+      const long = new Uint8Array(4000).fill(7);
+      expect(fresh.defaultAead().seal(key, nonce, long)).toEqual(fresh.createAead("noble").seal(key, nonce, long));
       expect(() => fresh.createAead("node")).toThrow(/needs node:crypto/);
     } finally {
       platform.getBuiltinModule = saved;
@@ -33,7 +38,7 @@ describe("choosing a backend", () => {
 
   it("refuses an unknown backend, naming what arrived", () => {
     expect(() => createAead("webcrypto" as never)).toThrow(
-      new RangeError(`"backend" expected "noble" or "node", got "webcrypto"`),
+      new RangeError(`"backend" expected "auto", "noble", "node" or "tables", got "webcrypto"`),
     );
   });
 });

@@ -5,10 +5,13 @@ import { propertyRuns } from "../support/properties.js";
 
 const noble = createAead("noble");
 const node = createAead("node");
+const tables = createAead("tables");
+const auto = createAead("auto");
+const others = [node, tables, auto];
 
 /** One sealing job: everything an AEAD call takes. */
 const job = fc.record({
-  key: fc.oneof(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint8Array({ minLength: 32, maxLength: 32 })),
+  key: fc.oneof(...[16, 24, 32].map((length) => fc.uint8Array({ minLength: length, maxLength: length }))),
   nonce: fc.uint8Array({ minLength: 12, maxLength: 12 }),
   aad: fc.oneof(fc.constant(new Uint8Array(0)), fc.uint8Array({ minLength: 1, maxLength: 64, size: "max" })),
   // size "max": lengths spread over the whole range, not fast-check's default of a few bytes.
@@ -26,15 +29,17 @@ function flipBit(bytes: Uint8Array, bit: number): Uint8Array {
 }
 
 describe("AES-GCM backends agree", () => {
-  it("noble and node:crypto seal to the same bytes, and each opens the other's", () => {
+  it("node:crypto, the tables and auto seal to noble's bytes, and each opens the others'", () => {
     fc.assert(
       fc.property(job, ({ key, nonce, aad, plaintext, tagLength }) => {
         const fromNoble = noble.seal(key, nonce, plaintext, aad, tagLength);
-        const fromNode = node.seal(key, nonce, plaintext, aad, tagLength);
-        expect(fromNode).toEqual(fromNoble);
         expect(fromNoble.length).toBe(plaintext.length + tagLength);
-        expect(noble.open(key, nonce, fromNode, aad, tagLength)).toEqual({ ok: true, plaintext });
-        expect(node.open(key, nonce, fromNoble, aad, tagLength)).toEqual({ ok: true, plaintext });
+        for (const other of others) {
+          const fromOther = other.seal(key, nonce, plaintext, aad, tagLength);
+          expect(fromOther).toEqual(fromNoble);
+          expect(noble.open(key, nonce, fromOther, aad, tagLength)).toEqual({ ok: true, plaintext });
+          expect(other.open(key, nonce, fromNoble, aad, tagLength)).toEqual({ ok: true, plaintext });
+        }
       }),
       settings(42),
     );
@@ -43,7 +48,7 @@ describe("AES-GCM backends agree", () => {
   it("an empty AAD and no AAD are the same", () => {
     fc.assert(
       fc.property(job, ({ key, nonce, plaintext, tagLength }) => {
-        for (const aead of [noble, node]) {
+        for (const aead of [noble, ...others]) {
           expect(aead.seal(key, nonce, plaintext, undefined, tagLength)).toEqual(
             aead.seal(key, nonce, plaintext, new Uint8Array(0), tagLength),
           );
@@ -55,12 +60,12 @@ describe("AES-GCM backends agree", () => {
 });
 
 describe("AES-GCM refuses altered input", () => {
-  it("flipping any one bit of the sealed bytes makes both backends refuse with a reason", () => {
+  it("flipping any one bit of the sealed bytes makes every backend refuses with a reason", () => {
     fc.assert(
       fc.property(job, fc.nat(), ({ key, nonce, aad, plaintext, tagLength }, bitSeed) => {
         const sealed = noble.seal(key, nonce, plaintext, aad, tagLength);
         const tampered = flipBit(sealed, bitSeed % (sealed.length * 8));
-        for (const aead of [noble, node]) {
+        for (const aead of [noble, ...others]) {
           expect(aead.open(key, nonce, tampered, aad, tagLength)).toEqual({ ok: false, reason: "bad-tag" });
         }
       }),
@@ -68,14 +73,14 @@ describe("AES-GCM refuses altered input", () => {
     );
   });
 
-  it("flipping any one bit of the nonce or the AAD makes both backends refuse with a reason", () => {
+  it("flipping any one bit of the nonce or the AAD makes every backend refuses with a reason", () => {
     fc.assert(
       fc.property(job, fc.nat(), fc.boolean(), ({ key, nonce, aad, plaintext, tagLength }, bitSeed, inNonce) => {
         const sealed = node.seal(key, nonce, plaintext, aad, tagLength);
         const alterNonce = inNonce || aad.length === 0;
         const badNonce = alterNonce ? flipBit(nonce, bitSeed % 96) : nonce;
         const badAad = alterNonce ? aad : flipBit(aad, bitSeed % (aad.length * 8));
-        for (const aead of [noble, node]) {
+        for (const aead of [noble, ...others]) {
           expect(aead.open(key, badNonce, sealed, badAad, tagLength)).toEqual({ ok: false, reason: "bad-tag" });
         }
       }),
@@ -92,8 +97,7 @@ describe("AES-GCM refuses altered input", () => {
       const sealed = node.seal(key, nonce, plaintext, aad, tagLength);
       for (let bit = 0; bit < sealed.length * 8; bit++) {
         const tampered = flipBit(sealed, bit);
-        expect(noble.open(key, nonce, tampered, aad, tagLength).ok).toBe(false);
-        expect(node.open(key, nonce, tampered, aad, tagLength).ok).toBe(false);
+        for (const aead of [noble, ...others]) expect(aead.open(key, nonce, tampered, aad, tagLength).ok).toBe(false);
       }
     }
   });
@@ -103,11 +107,28 @@ describe("AES-GCM refuses altered input", () => {
       fc.property(job, fc.nat({ max: 127 }), ({ key, nonce, aad, plaintext, tagLength }, bit) => {
         const sealed = noble.seal(key, nonce, plaintext, aad, tagLength);
         const otherKey = flipBit(key, bit);
-        for (const aead of [noble, node]) {
+        for (const aead of [noble, ...others]) {
           expect(aead.open(otherKey, nonce, sealed, aad, tagLength)).toEqual({ ok: false, reason: "bad-tag" });
         }
       }),
       settings(46),
     );
+  });
+});
+
+describe("the table-driven backend's per-key state", () => {
+  it("notices a key array changed in place, and a key that comes back after others", () => {
+    const key = Uint8Array.from({ length: 16 }, (_, i) => 3 * i);
+    const nonce = new Uint8Array(12).fill(9);
+    const plaintext = new TextEncoder().encode("a gossip packet of a few dozen bytes");
+    const first = tables.seal(key, nonce, plaintext);
+    expect(first).toEqual(noble.seal(key, nonce, plaintext));
+    key[5]! ^= 0x40;
+    expect(tables.seal(key, nonce, plaintext)).toEqual(noble.seal(key, nonce, plaintext));
+    // More distinct keys than the cache keeps, then the first again.
+    for (let k = 0; k < 80; k++) tables.seal(new Uint8Array(16).fill(k), nonce, plaintext);
+    key[5]! ^= 0x40;
+    expect(tables.seal(key.slice(), nonce, plaintext)).toEqual(first);
+    expect(tables.seal(key, nonce, plaintext)).toEqual(first);
   });
 });

@@ -15,7 +15,7 @@ interface GcmCase {
 
 const gcmCases = readVectors<{ cases: GcmCase[] }>("gcm-spec.json").cases;
 const espCases = readVectors<{ cases: EspVectorCase[] }>("esp-rfc4106.json").cases;
-const backends: Aead[] = [createAead("noble"), createAead("node")];
+const backends: Aead[] = [createAead("noble"), createAead("node"), createAead("tables"), createAead("auto")];
 
 describe.each(backends)("AES-GCM backend $backend", (aead) => {
   describe("McGrew-Viega GCM test cases", () => {

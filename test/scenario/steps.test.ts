@@ -130,7 +130,7 @@ describe("cluster parameters and underlay links", () => {
     };
     expect(bad("{managers: 1, certExpiry: 30m}")[0]).toContain("c.yaml:2:36: expected a certificate lifetime from 1h to 36500d");
     expect(bad("{managers: 1, replayWindow: -1}")[0]).toContain("cluster.replayWindow");
-    expect(bad("{managers: 1, aead: rot13}")[0]).toContain('expected one of node, noble for cluster.aead');
+    expect(bad("{managers: 1, aead: rot13}")[0]).toContain('expected one of auto, node, noble, tables for cluster.aead');
     expect(bad("{nodes: [{name: m, role: manager, join: false}]}")[0]).toContain("needs a manager that joins");
     const r = parseScenario("name: x\ncluster: {managers: 1}\nunderlay: {links: [{from: manager-1, to: worker-3, latency: 5ms}]}\nsteps: []\n", "u.yaml");
     expect(r.ok ? [] : r.problems.map(formatProblem)).toEqual(['u.yaml:3:42: expected one of manager-1 for underlay.links to, got "worker-3"']);
