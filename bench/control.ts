@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- control [NODES] [DURATION]`: how fast the control plane runs
+ * `npm run bench -- control [NODES] [DURATION] [control|swarm]`: how fast the control plane runs
  * once a swarm is up. Bootstraps a swarm of NODES nodes (3 managers, or fewer
  * if NODES < 3; 2048-bit keys read from an on-disk key cache in
  * `bench/dist/key-cache/`, drawn and written there on the first run), runs
@@ -13,6 +13,12 @@
  * rotations seen (trace kind `keymanager.rotate`), events and packets.
  * DURATION is a number of days (`7`, `0.1`) or a duration (`2h`, `30m`).
  * Defaults: 100 nodes, 7 days.
+ *
+ * `control` (the default) runs the control plane alone (`cluster.gossip:
+ * false`): what the issue's target is about. `swarm` runs every node's gossip
+ * plane beside it, as a real swarm does (memberlist's probes every second,
+ * its push/pulls, networkdb's upkeep, every frame AES-GCM); the gossip bench
+ * measures that plane on its own.
  */
 
 import { cpus } from "node:os";
@@ -35,18 +41,20 @@ function main(argv: readonly string[]): void {
   const nodes = argv[0] === undefined ? 100 : Number(argv[0]);
   if (!Number.isInteger(nodes) || nodes < 1) throw new RangeError(`control bench: expected a node count of at least 1, got "${argv[0]}"`);
   const span = durationFrom(argv[1]);
+  const mode = argv[2] ?? "control";
+  if (mode !== "control" && mode !== "swarm") throw new RangeError(`control bench: expected control or swarm, got "${mode}"`);
   const managers = Math.min(3, nodes);
   const workers = nodes - managers;
   const cacheDir = fileURLToPath(new URL("../key-cache", import.meta.url));
   const keyCache = fileKeyCache(cacheDir);
 
-  console.log(`swarmsim control-plane benchmark: ${managers} managers + ${workers} workers, RSA ${RSA_BITS} (key cache ${cacheDir}), ${formatDuration(span)} simulated after bootstrap`);
+  console.log(`swarmsim control-plane benchmark: ${managers} managers + ${workers} workers, RSA ${RSA_BITS} (key cache ${cacheDir}), ${formatDuration(span)} simulated after bootstrap, ${mode === "control" ? "control plane alone (gossip: false)" : "control and gossip planes"}`);
   console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}; seed ${SEED}, 1 ms links`);
 
   const yaml = [
     `name: control-${nodes}`,
     `seed: ${SEED}`,
-    `cluster: {managers: ${managers}, workers: ${workers}, rsaBits: ${RSA_BITS}}`,
+    `cluster: {managers: ${managers}, workers: ${workers}, rsaBits: ${RSA_BITS}, gossip: ${mode === "swarm"}}`,
     `underlay: {latency: 1ms, loss: 0%}`,
     `steps:`,
     `  - run: docker node ls`,

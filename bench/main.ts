@@ -47,7 +47,7 @@ const BENCHES: readonly Bench[] = [
   },
   {
     name: "control",
-    measures: "simulated seconds per wall second of a bootstrapped swarm's control plane (raft, dispatcher sessions, key rotation), 100 nodes / 3 managers / 7 days by default",
+    measures: "simulated seconds per wall second of a bootstrapped swarm's control plane (raft, dispatcher sessions, key rotation; `swarm` adds every node's gossip plane), 100 nodes / 3 managers / 7 days by default",
     duration: "about 15 s in turn (20 nodes, 2 h); about 25-30 min at its defaults",
     inTurn: ["20", "2h"],
   },
