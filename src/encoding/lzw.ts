@@ -24,42 +24,6 @@ const maxWidth = 12;
 const tableSize = 4 << 12;
 const tableMask = tableSize - 1;
 
-class BitWriter {
-  private out: Uint8Array;
-  private length = 0;
-  private bits = 0;
-  private nBits = 0;
-  width = litWidth + 1;
-
-  constructor(expected: number) {
-    this.out = new Uint8Array(Math.max(64, expected));
-  }
-
-  write(code: number): void {
-    this.bits |= code << this.nBits;
-    this.nBits += this.width;
-    while (this.nBits >= 8) {
-      this.push(this.bits & 0xff);
-      this.bits >>>= 8;
-      this.nBits -= 8;
-    }
-  }
-
-  private push(b: number): void {
-    if (this.length === this.out.length) {
-      const grown = new Uint8Array(2 * this.out.length);
-      grown.set(this.out);
-      this.out = grown;
-    }
-    this.out[this.length++] = b;
-  }
-
-  finish(): Uint8Array {
-    if (this.nBits > 0) this.push(this.bits & 0xff);
-    return this.out.subarray(0, this.length);
-  }
-}
-
 /**
  * The compressor's hash table, shared by every call (they never overlap):
  * an entry counts only while its stamp is the current generation, so
@@ -88,62 +52,99 @@ function nextGeneration(): number {
  */
 export function lzwCompress(data: Uint8Array): Uint8Array {
   // Codes of 9 to 12 bits for runs of one byte or more: the output is rarely longer than the input plus a few bytes.
-  const w = new BitWriter(data.length + (data.length >>> 1) + 8);
+  let out = new Uint8Array(Math.max(64, data.length + (data.length >>> 1) + 8));
+  let length = 0;
+  // The bit writer, LSB first: `nBits` pending bits in `bits`, codes `width` bits wide.
+  let bits = 0;
+  let nBits = 0;
+  let width = litWidth + 1;
+  const write = (code: number): void => {
+    bits |= code << nBits;
+    nBits += width;
+    if (length + 4 > out.length) {
+      const grown = new Uint8Array(2 * out.length);
+      grown.set(out);
+      out = grown;
+    }
+    while (nBits >= 8) {
+      out[length++] = bits;
+      bits >>>= 8;
+      nBits -= 8;
+    }
+  };
   // Each entry holds key<<12 | code, key = prefix code<<8 | byte (writer.go's table, linear probing).
   const table = sharedTable;
   const stamps = sharedStamps;
   let gen = nextGeneration();
   let hi = clearCode + 1;
   let overflow = 1 << (litWidth + 1);
-  w.write(clearCode);
-  if (data.length === 0) {
-    w.write(eofCode);
-    return w.finish();
-  }
-  // writer.go incHi: the next implied code; at 4095 a clear code resets everything.
-  const incHi = (): boolean => {
+  write(clearCode);
+  if (data.length > 0) {
+    let code = data[0]!;
+    outer: for (let i = 1; i < data.length; i++) {
+      const literal = data[i]!;
+      const key = (code << 8) | literal;
+      let hash = ((key >>> 12) ^ key) & tableMask;
+      for (let h = hash; stamps[h] === gen; h = (h + 1) & tableMask) {
+        const t = table[h]!;
+        if (key === t >>> 12) {
+          code = t & maxCode;
+          continue outer;
+        }
+      }
+      write(code);
+      code = literal;
+      // writer.go incHi: the next implied code; at 4095 a clear code resets everything.
+      hi++;
+      if (hi === overflow) {
+        width++;
+        overflow <<= 1;
+      }
+      if (hi === maxCode) {
+        write(clearCode);
+        width = litWidth + 1;
+        hi = clearCode + 1;
+        overflow = clearCode << 1;
+        gen = nextGeneration();
+        continue;
+      }
+      while (stamps[hash] === gen) hash = (hash + 1) & tableMask;
+      table[hash] = ((key << 12) | hi) >>> 0;
+      stamps[hash] = gen;
+    }
+    write(code);
+    // Close's incHi: a width change still applies to end of data; a reset would write a clear code first.
     hi++;
     if (hi === overflow) {
-      w.width++;
+      width++;
       overflow <<= 1;
     }
-    if (hi !== maxCode) return false;
-    w.write(clearCode);
-    w.width = litWidth + 1;
-    hi = clearCode + 1;
-    overflow = clearCode << 1;
-    gen = nextGeneration();
-    return true;
-  };
-  let code = data[0]!;
-  outer: for (let i = 1; i < data.length; i++) {
-    const literal = data[i]!;
-    const key = (code << 8) | literal;
-    let hash = ((key >>> 12) ^ key) & tableMask;
-    for (let h = hash; stamps[h] === gen; h = (h + 1) & tableMask) {
-      const t = table[h]!;
-      if (key === t >>> 12) {
-        code = t & maxCode;
-        continue outer;
-      }
+    if (hi === maxCode) {
+      write(clearCode);
+      width = litWidth + 1;
     }
-    w.write(code);
-    code = literal;
-    if (incHi()) continue;
-    while (stamps[hash] === gen) hash = (hash + 1) & tableMask;
-    table[hash] = ((key << 12) | hi) >>> 0;
-    stamps[hash] = gen;
   }
-  w.write(code);
-  incHi();
-  w.write(eofCode);
-  return w.finish();
+  write(eofCode);
+  if (nBits > 0) {
+    if (length === out.length) {
+      const grown = new Uint8Array(out.length + 1);
+      grown.set(out);
+      out = grown;
+    }
+    out[length++] = bits;
+  }
+  return out.subarray(0, length);
 }
 
-/** The decompressor's tables, shared by every call (they never overlap; every entry read is written first). */
-const decodeSuffix = new Uint8Array(1 << maxWidth);
-const decodePrefix = new Uint16Array(1 << maxWidth);
-const decodeStack = new Uint8Array(1 << maxWidth);
+/**
+ * The decompressor's dictionary, shared by every call (they never overlap;
+ * every entry read is written first): each code's expansion as a place in
+ * the output already written, since an entry is the previous code's
+ * expansion followed by the first byte of the next one, which is exactly
+ * where the two were written one after the other.
+ */
+const entryStart = new Int32Array(1 << maxWidth);
+const entryLength = new Uint16Array(1 << maxWidth);
 
 /**
  * Decompresses an LSB, literal-width-8 LZW stream as Go's `lzw.NewReader`
@@ -157,16 +158,15 @@ const decodeStack = new Uint8Array(1 << maxWidth);
  */
 export function lzwDecompress(data: Uint8Array, limitBytes: number): Decoded<Uint8Array> {
   if (!Number.isSafeInteger(limitBytes) || limitBytes < 0) throw new RangeError(`"limitBytes" expected a whole number ≥ 0, got ${limitBytes}`);
-  const suffix = decodeSuffix;
-  const prefix = decodePrefix;
-  const stack = decodeStack;
   let out = new Uint8Array(Math.min(Math.max(64, 4 * data.length), limitBytes + 1));
   let length = 0;
-  const tooLarge: Decoded<Uint8Array> = { ok: false, reason: `decompressed message is larger than limit (${limitBytes})` };
   let width = litWidth + 1;
   let hi = eofCode;
   let overflow = 1 << width;
   let last = -1;
+  // Where the previous code's expansion was written, and its length.
+  let lastStart = 0;
+  let lastLength = 0;
   let bits = 0;
   let nBits = 0;
   let at = 0;
@@ -188,33 +188,31 @@ export function lzwDecompress(data: Uint8Array, limitBytes: number): Decoded<Uin
     }
     if (code === eofCode) break;
     if (code > hi) return { ok: false, reason: "lzw: invalid code" };
-    // reader.go decode: expand `code` backwards into the stack; code == hi is the KwKwK case.
-    let i = stack.length - 1;
-    let c = code;
-    if (code === hi && last !== -1) {
-      c = last;
-      while (c >= clearCode) c = prefix[c]!;
-      stack[i--] = c;
-      c = last;
-    }
-    while (c >= clearCode) {
-      stack[i--] = suffix[c]!;
-      c = prefix[c]!;
-    }
-    stack[i] = c;
-    const n = stack.length - i;
-    if (length + n > limitBytes) return tooLarge;
+    // reader.go decode: a literal, a known entry, or code == hi, the KwKwK case: the last expansion and its own first byte.
+    const kwkwk = code === hi && last !== -1;
+    const n = code < clearCode ? 1 : kwkwk ? lastLength + 1 : entryLength[code]!;
+    if (length + n > limitBytes) return { ok: false, reason: `decompressed message is larger than limit (${limitBytes})` };
     if (length + n > out.length) {
       const grown = new Uint8Array(Math.min(Math.max(2 * out.length, length + n), limitBytes + 1));
       grown.set(out.subarray(0, length));
       out = grown;
     }
-    for (let k = i; k < stack.length; k++) out[length++] = stack[k]!;
+    const start = length;
+    if (code < clearCode) out[length++] = code;
+    else {
+      // Entries lie wholly in what is written; the KwKwK copy reads its own first byte last, written by then.
+      const from = kwkwk ? lastStart : entryStart[code]!;
+      if (n > 16 && !kwkwk) out.copyWithin(length, from, from + n);
+      else for (let k = 0; k < n; k++) out[length + k] = out[from + k]!;
+      length += n;
+    }
     if (last !== -1) {
-      suffix[hi] = c;
-      prefix[hi] = last;
+      entryStart[hi] = lastStart;
+      entryLength[hi] = lastLength + 1;
     }
     last = code;
+    lastStart = start;
+    lastLength = n;
     hi++;
     if (hi >= overflow) {
       if (width === maxWidth) {
