@@ -152,39 +152,38 @@ export type ProtoResult = { readonly ok: true; readonly fields: ProtoFields } | 
 /** Splits a message into its fields. Unknown fields are kept; fixed32/64 fields are skipped, as no swarmkit message here has them. */
 export function readFields(bytes: Uint8Array): ProtoResult {
   const fields = new Map<number, ProtoValue[]>();
+  const end = bytes.length;
   let at = 0;
-  const varint = (): number | undefined => {
-    let value = 0;
-    let scale = 1;
-    for (let i = 0; i < 10; i++) {
-      if (at >= bytes.length) return undefined;
-      const b = bytes[at++]!;
-      value += (b & 0x7f) * scale;
-      if (value > MAX_SAFE) return undefined;
-      if ((b & 0x80) === 0) return value;
-      scale *= 0x80;
+  while (at < end) {
+    // One-byte keys and lengths (fields 1-15, values below 128) are nearly all of them; readVarint takes the rest.
+    let key = bytes[at]!;
+    if (key < 0x80) at++;
+    else {
+      key = readVarint(bytes, at);
+      if (key < 0) return { ok: false, reason: "truncated or oversized field key" };
+      at = varintEnd;
     }
-    return undefined;
-  };
-  while (at < bytes.length) {
-    const key = varint();
-    if (key === undefined) return { ok: false, reason: "truncated or oversized field key" };
     const field = Math.floor(key / 8);
     const wireType = key % 8;
     if (field === 0) return { ok: false, reason: "field number 0" };
     let value: ProtoValue;
-    if (wireType === VARINT) {
-      const v = varint();
-      if (v === undefined) return { ok: false, reason: `field ${field}: truncated or oversized varint` };
-      value = v;
-    } else if (wireType === LENGTH_DELIMITED) {
-      const length = varint();
-      if (length === undefined || at + length > bytes.length) return { ok: false, reason: `field ${field}: length runs past the end` };
-      value = bytes.subarray(at, at + length);
-      at += length;
+    if (wireType === VARINT || wireType === LENGTH_DELIMITED) {
+      let v = at < end ? bytes[at]! : 0x80;
+      if (v < 0x80) at++;
+      else {
+        v = readVarint(bytes, at);
+        if (v < 0) return { ok: false, reason: wireType === VARINT ? `field ${field}: truncated or oversized varint` : `field ${field}: length runs past the end` };
+        at = varintEnd;
+      }
+      if (wireType === VARINT) value = v;
+      else {
+        if (at + v > end) return { ok: false, reason: `field ${field}: length runs past the end` };
+        value = bytes.subarray(at, at + v);
+        at += v;
+      }
     } else if (wireType === FIXED64 || wireType === FIXED32) {
       const size = wireType === FIXED64 ? 8 : 4;
-      if (at + size > bytes.length) return { ok: false, reason: `field ${field}: truncated fixed field` };
+      if (at + size > end) return { ok: false, reason: `field ${field}: truncated fixed field` };
       at += size;
       continue;
     } else {
@@ -195,6 +194,27 @@ export function readFields(bytes: Uint8Array): ProtoResult {
     else list.push(value);
   }
   return { ok: true, fields };
+}
+
+/** Where the last `readVarint` stopped. */
+let varintEnd = 0;
+
+/** The varint at `bytes[at..]` (its end in `varintEnd`), or -1 if it is truncated, longer than 10 bytes or beyond 2^53-1. */
+function readVarint(bytes: Uint8Array, at: number): number {
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < 10; i++) {
+    if (at >= bytes.length) return -1;
+    const b = bytes[at++]!;
+    value += (b & 0x7f) * scale;
+    if (value > MAX_SAFE) return -1;
+    if ((b & 0x80) === 0) {
+      varintEnd = at;
+      return value;
+    }
+    scale *= 0x80;
+  }
+  return -1;
 }
 
 /** Typed access to decoded fields; a wrong type is a reason, not a throw. */
