@@ -35,6 +35,7 @@ import { type ControlConnection, type ControlContext, dialControlPlane } from ".
 import { type NodeIdentity, contextFor, tlsIdentityOf, trustOf } from "./identity.js";
 import { connectLocal, localPeerOf } from "./local-channel.js";
 import type { MethodHandler } from "./rpc.js";
+import type { Remotes } from "./remotes.js";
 
 declare module "../sim/trace.js" {
   interface TraceKinds {
@@ -53,6 +54,8 @@ export interface AgentOptions {
   /** Names its streams and connections: a new name for every membership. */
   readonly name: string;
   readonly identity: () => NodeIdentity;
+  /** The managers the node knows: where a worker opens its session; session messages update it. */
+  readonly remotes: Remotes;
   /** The local manager's methods, when this node is a manager. */
   readonly local: () => ReadonlyMap<string, MethodHandler<TlsPeer | null>> | undefined;
   /** What the node reports about itself (hostname, platform, TLS info). */
@@ -81,8 +84,6 @@ export class Agent extends EventEmitter<AgentEvents> {
   private backoffUs = 0;
   private attempts = 0;
   private running = false;
-  /** The managers the dispatcher last listed (addresses); where a worker opens its session. */
-  private managers: Ipv4Address[];
   private current: Ipv4Address | "local" | undefined;
   /** Waiting for the first registration (swarmkit agent.Ready). */
   private readonly readyWaiters: Array<() => void> = [];
@@ -99,7 +100,6 @@ export class Agent extends EventEmitter<AgentEvents> {
 
   constructor(private readonly options: AgentOptions) {
     super();
-    this.managers = [options.identity().managerAddr];
     this.rng = options.context.rng.fork(`${options.name}-agent`);
     this.calls = new AgentTaskCalls({
       sim: options.context.sim,
@@ -210,7 +210,7 @@ export class Agent extends EventEmitter<AgentEvents> {
       this.current = "local";
       return connectLocal(context.sim, local, localPeerOf(identity), context.host.ip);
     }
-    const address = this.attempts === 0 ? identity.managerAddr : this.rng.pick(this.managers);
+    const address = this.options.remotes.select(this.rng);
     this.current = address;
     return dialControlPlane(
       contextFor(context, identity),
@@ -226,7 +226,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     const first = this.sessionId === "";
     this.sessionId = message.value.sessionId;
     const listed = message.value.managers.map((m) => m.peer.addr.split(":")[0] as Ipv4Address);
-    if (listed.length > 0) this.managers = listed;
+    this.options.remotes.observe(listed);
     if (first) {
       if (this.startTimer !== undefined) this.options.context.sim.scheduler.cancel(this.startTimer);
       this.startTimer = undefined;

@@ -119,6 +119,7 @@ export {
   deadlineExceededMessage,
 } from "./certificate-request.js";
 export { type RenewerOptions, CertificateRenewer } from "./renewer.js";
+export { Remotes } from "./remotes.js";
 export {
   type RotationRequest,
   rotateMaxBatchSize,

@@ -23,6 +23,7 @@ import {
   renewalBackoff,
   renewalDefaultRetryUs,
 } from "../pki/index.js";
+import type { Ipv4Address } from "../net/index.js";
 import { type Duration, type EventHandle, type Instant, type Rng, duration, instant } from "../sim/index.js";
 import { TlsSessionCache } from "../tls/index.js";
 import { checkIssuedChain, requestNodeCertificate } from "./certificate-request.js";
@@ -47,6 +48,12 @@ export interface RenewerOptions {
   readonly rsaBits: number;
   /** The node's identity now. */
   readonly current: () => NodeIdentity;
+  /**
+   * The manager to ask (connectionbroker.Select): the node's own address
+   * while it runs a manager, whose CA forwards to the leader; else one of
+   * the managers it knows.
+   */
+  readonly managerAddress: () => Ipv4Address;
   /** Installs a renewed identity (a manager serves with it from its next connection on). */
   readonly install: (identity: NodeIdentity) => void;
   /** The role the new certificate must carry (swarmkit SetExpectedRole); default: the current one. */
@@ -187,7 +194,7 @@ export class CertificateRenewer {
     const csrPem = createCsr(key);
     const conn = dialControlPlane(
       { ...context, sessionCache: this.cacheFor(identity) },
-      { address: identity.managerAddr, identity: tlsIdentityOf(identity), trust: trustOf(identity), peerAuth: "require", serverName: managerServerName },
+      { address: this.options.managerAddress(), identity: tlsIdentityOf(identity), trust: trustOf(identity), peerAuth: "require", serverName: managerServerName },
       `${this.options.name}-${n}`,
     );
     this.connection = conn;

@@ -28,6 +28,7 @@ import {
   withRoots,
   type EncryptionKey,
   type PrimaryChoice,
+  Remotes,
 } from "../control/index.js";
 import { type Host, type Ipv4Address, parseIpv4 } from "../net/index.js";
 import type { Duration, EventHandle, Rng } from "../sim/index.js";
@@ -53,6 +54,8 @@ interface Member {
   readonly store: ClusterStore;
   readonly renewer: CertificateRenewer;
   readonly agent: Agent;
+  /** The managers it knows (state.json), kept across a restart. */
+  readonly remotes: Remotes;
   readonly keys: NodeKeys;
   /** Its gossip plane, started when the first keys arrive (when the cluster runs gossip). */
   gossip: NodeGossip | undefined;
@@ -73,6 +76,8 @@ interface Disk {
   readonly store: ClusterStore;
   readonly identity: NodeIdentity;
   readonly raft: { raftId: number; state: PersistentState } | undefined;
+  /** state.json's managers. */
+  readonly remotes: Remotes;
 }
 
 /** Protocol parameters a node's membership runs with. */
@@ -191,16 +196,20 @@ export class SwarmNode {
    * init` or a join): opens its session, starts renewing its certificate, and
    * on a manager starts the manager's services with raft as `raft` says.
    */
-  becomeMember(store: ClusterStore, identity: NodeIdentity, options: MemberOptions & { readonly raft?: RaftStart }): void {
+  becomeMember(store: ClusterStore, identity: NodeIdentity, options: MemberOptions & { readonly raft?: RaftStart; readonly remotes?: Remotes }): void {
     if (this.member !== undefined) throw new RangeError(`"${this.name}" is already a member of a swarm; it must leave first`);
     this.options = options;
     this.membership = { state: "active", identity };
     const name = `member-${++this.memberships}`;
+    // state.json's managers: kept from before a restart, else the one the node joined through.
+    const remotes = options.remotes ?? new Remotes([identity.managerAddr]);
+    const remotePicks = this.control.rng.fork(`remotes-${this.memberships}`);
     const renewer = new CertificateRenewer({
       context: this.control,
       name: `renewer-${this.memberships}`,
       rsaBits: options.rsaBits,
       current: () => this.currentIdentity(),
+      managerAddress: () => (this.manager !== undefined ? this.host.ip : remotes.select(remotePicks)),
       install: (renewed) => this.install(renewed),
       expectedRole: () => this.member?.expectedRole ?? this.currentIdentity().role,
     });
@@ -208,6 +217,7 @@ export class SwarmNode {
       context: this.control,
       name,
       identity: () => this.currentIdentity(),
+      remotes,
       local: () => this.manager?.localMethods(),
       description: () => this.description(),
       onMessage: (message) => this.sessionMessage(message),
@@ -238,6 +248,7 @@ export class SwarmNode {
       store,
       renewer,
       agent,
+      remotes,
       keys: new NodeKeys(options.primaryKey ?? "middle"),
       gossip: undefined,
       driver,
@@ -273,7 +284,7 @@ export class SwarmNode {
     this.crashed = true;
     const member = this.member;
     const identity = this.identity;
-    this.disk = member === undefined || identity === undefined ? undefined : { store: member.store, identity, raft: this.manager?.persistent() };
+    this.disk = member === undefined || identity === undefined ? undefined : { store: member.store, identity, raft: this.manager?.persistent(), remotes: member.remotes };
     this.stopMember();
     this.host.down();
   }
@@ -292,7 +303,7 @@ export class SwarmNode {
     const raft: RaftStart | undefined =
       disk.identity.role !== "manager" ? undefined : disk.raft === undefined ? { kind: "join" } : { kind: "restore", raftId: disk.raft.raftId, state: disk.raft.state };
     this.membership = { state: "inactive" };
-    this.becomeMember(disk.store, disk.identity, { ...this.options, ...(raft === undefined ? {} : { raft }) });
+    this.becomeMember(disk.store, disk.identity, { ...this.options, remotes: disk.remotes, ...(raft === undefined ? {} : { raft }) });
   }
 
   private stopMember(): void {

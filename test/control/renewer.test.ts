@@ -117,6 +117,7 @@ describe("certificate renewal (ca/renewer.go)", () => {
       name: "expecting-manager",
       rsaBits: 1024,
       current: () => held,
+      managerAddress: () => held.managerAddr,
       install: (renewed) => {
         held = renewed;
       },

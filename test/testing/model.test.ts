@@ -28,18 +28,11 @@ const recoverUs = 60_000_000;
  * sequences so that the rest stays checked. With SWARMSIM_MODEL_STRICT=1 they
  * are drawn too, and the test shows them (each shrinks to 1-3 commands).
  *
- * 1. A node renews its certificate only through the manager it joined through
- *    (the renewer dials `identity.managerAddr`; swarmkit picks among the
- *    managers its session lists). While that manager is down or no longer a
- *    manager, a promoted or demoted node keeps its old role's certificate,
- *    and a restarted worker (whose agent knows only that manager until a
- *    session lists the others) gets no session and no keys; once that
- *    manager is demoted, the nodes that joined through it can lose theirs.
- * 2. Demoting the leader: the demotion commits, but the node never renews,
+ * 1. Demoting the leader: the demotion commits, but the node never renews,
  *    and its certificate keeps the manager role.
- * 3. A demoted manager that crashes and restarts opens its session locally
+ * 2. A demoted manager that crashes and restarts opens its session locally
  *    ("raft: no elected cluster leader") for ever, and holds no keys.
- * 4. A manager's raft ID can be missing from its node object (lost while it
+ * 3. A manager's raft ID can be missing from its node object (lost while it
  *    joins raft, for some seeds). Demoting it then changes its role without
  *    removing it from raft, and of two managers the one left loses its quorum
  *    20 s later: no node leads again. (Strict runs check every manager's ID.)
@@ -56,11 +49,9 @@ interface ModelNode {
   membership: Membership;
   role: "manager" | "worker";
   crashed: boolean;
-  /** The manager it joined through (itself, for the one that ran `swarm init`). */
-  joinedThrough: string | undefined;
   /** The gossip key tags the swarm had when the node was removed: it may hold no newer one. */
   tagsAtRemoval: readonly number[];
-  /** Demoted at some point (see known departure 3). */
+  /** Demoted at some point (see known departure 2). */
   demoted: boolean;
 }
 
@@ -69,14 +60,12 @@ class SwarmModel {
   readonly nodes: ModelNode[];
   constructor(cluster: ClusterDescription) {
     const nodes = cluster.nodes ?? [];
-    const init = nodes.find((n) => n.role === "manager")!.name;
     this.nodes = nodes.map((n) => ({
       name: n.name,
       joinRole: n.role,
       membership: n.join === false ? "outside" : "member",
       role: n.role,
       crashed: false,
-      joinedThrough: n.join === false ? undefined : n.name === init ? n.name : init,
       tagsAtRemoval: [],
       demoted: false,
     }));
@@ -95,24 +84,6 @@ class SwarmModel {
   /** Members (up or down) that are managers: raft's voters. */
   managers(): ModelNode[] {
     return this.nodes.filter((n) => n.membership === "member" && n.role === "manager");
-  }
-  /** Whether `node` may be demoted: it can renew, and no member joined through it (known departure 1). */
-  canDemote(node: ModelNode): boolean {
-    if (strict) return true;
-    return this.canRenew(node) && !this.nodes.some((n) => n !== node && n.membership !== "outside" && n.joinedThrough === node.name);
-  }
-  /** Whether `node` can renew for a new role (known departure 1). */
-  canRenew(node: ModelNode): boolean {
-    return strict || (this.joinManagerUp(node) && node.joinedThrough !== node.name);
-  }
-  /** Whether the manager `node` joined through is up and still a manager (known departure 1). */
-  joinManagerUp(node: ModelNode): boolean {
-    const through = node.joinedThrough === undefined ? undefined : this.node(node.joinedThrough);
-    return through !== undefined && through.membership === "member" && !through.crashed && through.role === "manager";
-  }
-  /** Whether `node` may restart: a worker's agent must reach the manager it joined through (known departure 1). */
-  canRestart(node: ModelNode): boolean {
-    return strict || node.membership !== "member" || node.role === "manager" || this.joinManagerUp(node);
   }
 }
 
@@ -212,19 +183,19 @@ class JoinSpare extends Step {
     docker(world, operator.name, `docker swarm join-token -q ${spare.joinRole}`, { capture: "TOKEN" });
     const out = docker(world, spare.name, `docker swarm join --token $TOKEN ${operator.name}:2377`);
     expect(out).toContain(`This node joined a swarm as a ${spare.joinRole}.`);
-    Object.assign(spare, { membership: "member", role: spare.joinRole, joinedThrough: operator.name });
+    Object.assign(spare, { membership: "member", role: spare.joinRole });
   }
 }
 
 class Promote extends Step {
   check(m: Readonly<SwarmModel>): boolean {
-    return m.operator() !== undefined && m.live().some((n) => n.role === "worker" && m.canRenew(n));
+    return m.operator() !== undefined && m.live().some((n) => n.role === "worker");
   }
   name(): string {
     return "promote";
   }
   act(model: SwarmModel, world: Simulator): void {
-    const worker = choose(model.live().filter((n) => n.role === "worker" && model.canRenew(n)), this.pick)!;
+    const worker = choose(model.live().filter((n) => n.role === "worker"), this.pick)!;
     this.target = worker.name;
     docker(world, model.operator()!.name, `docker node promote ${worker.name}`);
     worker.role = "manager";
@@ -234,16 +205,16 @@ class Promote extends Step {
 class Demote extends Step {
   check(m: Readonly<SwarmModel>): boolean {
     const managers = m.managers();
-    return managers.length >= 2 && managers.every((n) => !n.crashed) && managers.some((n) => m.canDemote(n));
+    return managers.length >= 2 && managers.every((n) => !n.crashed);
   }
   name(): string {
     return "demote";
   }
   act(model: SwarmModel, world: Simulator): void {
     const swarm = world.swarm()!;
-    // Known departures 2 and 4: not the leader, nor a manager whose raft ID the store lost.
+    // Known departures 1 and 3: not the leader, nor a manager whose raft ID the store lost.
     const avoid = (n: ModelNode) => !strict && (n.name === swarm.leader || swarm.members.find((m) => m.hostname === n.name)?.raftId === undefined);
-    const manager = choose(model.managers().filter((n) => model.canDemote(n) && !avoid(n)), this.pick);
+    const manager = choose(model.managers().filter((n) => !avoid(n)), this.pick);
     if (manager === undefined) return;
     this.target = manager.name;
     docker(world, model.operator(manager.name)!.name, `docker node demote ${manager.name}`);
@@ -279,7 +250,7 @@ class LeaveRemoved extends Step {
     const removed = choose(model.nodes.filter((n) => n.membership === "removed" && !n.crashed), this.pick)!;
     this.target = removed.name;
     expect(docker(world, removed.name, "docker swarm leave --force")).toContain("Node left the swarm.");
-    Object.assign(removed, { membership: "outside", joinedThrough: undefined, tagsAtRemoval: [], demoted: false });
+    Object.assign(removed, { membership: "outside", tagsAtRemoval: [], demoted: false });
   }
 }
 
@@ -301,7 +272,7 @@ class Crash extends Step {
   }
 }
 
-/** Whether `node` can go down with a majority of the managers still up (and, unless strict, was never demoted: known departure 3). */
+/** Whether `node` can go down with a majority of the managers still up (and, unless strict, was never demoted: known departure 2). */
 function mayCrash(model: Readonly<SwarmModel>, node: ModelNode): boolean {
   if (node.demoted && !strict) return false;
   if (node.membership !== "member" || node.role !== "manager") return true;
@@ -311,7 +282,7 @@ function mayCrash(model: Readonly<SwarmModel>, node: ModelNode): boolean {
 
 class Restart extends Step {
   check(m: Readonly<SwarmModel>): boolean {
-    return m.nodes.some((n) => n.crashed && m.canRestart(n));
+    return m.nodes.some((n) => n.crashed);
   }
   name(): string {
     return "restart";
@@ -320,7 +291,7 @@ class Restart extends Step {
     return recoverUs;
   }
   act(model: SwarmModel, world: Simulator): void {
-    const node = choose(model.nodes.filter((n) => n.crashed && model.canRestart(n)), this.pick)!;
+    const node = choose(model.nodes.filter((n) => n.crashed), this.pick)!;
     this.target = node.name;
     world.apply({ restart: node.name });
     node.crashed = false;
