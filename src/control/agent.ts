@@ -210,7 +210,7 @@ export class Agent extends EventEmitter<AgentEvents> {
       this.current = "local";
       return connectLocal(context.sim, local, localPeerOf(identity), context.host.ip);
     }
-    const address = this.options.remotes.select(this.rng);
+    const address = this.options.remotes.select(this.rng, context.host.ip);
     this.current = address;
     return dialControlPlane(
       contextFor(context, identity),
@@ -225,8 +225,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     if (!message.ok) return this.fail(connection, `malformed session message: ${message.reason}`);
     const first = this.sessionId === "";
     this.sessionId = message.value.sessionId;
-    const listed = message.value.managers.map((m) => m.peer.addr.split(":")[0] as Ipv4Address);
-    this.options.remotes.observe(listed);
+    this.options.remotes.observe(message.value.managers.map((m) => m.peer.addr.split(":")[0]!));
     if (first) {
       if (this.startTimer !== undefined) this.options.context.sim.scheduler.cancel(this.startTimer);
       this.startTimer = undefined;

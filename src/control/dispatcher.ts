@@ -265,12 +265,15 @@ export class Dispatcher {
     this.options.sim.trace.record("dispatcher.message", { nodeId, keyTags: keys.map((k) => k.lamportTime) }, this.options.node);
   }
 
-  /** The reachable managers, each weighted alike (dispatcher.go getManagers, remotes.DefaultObservationWeight). */
+  /**
+   * Every raft member, reachable or not, each weighted alike (dispatcher.go
+   * getWeightedPeers over GetMemberlist, remotes.DefaultObservationWeight).
+   */
   private managers(): WeightedPeer[] {
     const peers: WeightedPeer[] = [];
     for (const node of this.options.store.state.nodes.values()) {
       const status = this.options.managerStatus(node);
-      if (status?.reachable === true) peers.push({ peer: { nodeId: node.id, addr: `${node.addr}:2377` }, weight: 10 });
+      if (status !== undefined) peers.push({ peer: { nodeId: node.id, addr: `${status.addr ?? node.addr}:2377` }, weight: 10 });
     }
     return peers;
   }

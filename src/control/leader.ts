@@ -25,7 +25,8 @@ import type { TlsPeer } from "../tls/index.js";
 /** A manager as the leader sees it (api ManagerStatus): leader, and reachable by raft. */
 export function managerStatusOf(node: StoredNode, raft: RaftMember): ManagerStatusView | undefined {
   if (node.raftId === undefined || node.role !== "manager") return undefined;
-  return { leader: node.raftId === raft.leaderId, reachable: raft.reachable(node.raftId) };
+  const addr = raft.addressOf(node.raftId);
+  return { leader: node.raftId === raft.leaderId, reachable: raft.reachable(node.raftId), ...(addr === undefined ? {} : { addr }) };
 }
 
 /** The leader's services of one term. */

@@ -17,6 +17,7 @@ import {
   splitPemBundle,
 } from "../pki/index.js";
 import { EventEmitter } from "eventemitter3";
+import type { Ipv4Address } from "../net/index.js";
 import { type Duration, type EventHandle, type Instant, type Rng, seconds } from "../sim/index.js";
 import { type TlsIdentity, type TlsPeer, TrustStore } from "../tls/index.js";
 import { CaMethod } from "./ca-messages.js";
@@ -80,6 +81,14 @@ export interface ManagerOptions {
   readonly rsaBits: number;
   /** The key manager's rotation interval; default 12 h. */
   readonly keyRotationUs?: Duration;
+  /**
+   * Where a new manager asks to join raft (node.go runManager: the join
+   * address, else a manager from the node's remotes other than itself);
+   * default: the manager the node joined through.
+   */
+  readonly joinAddress?: () => Ipv4Address;
+  /** Raft told this manager it was removed from the cluster (swarmkit ErrMemberRemoved: the manager's Run ends). */
+  readonly onRemoved?: () => void;
 }
 
 declare module "../sim/trace.js" {
@@ -219,6 +228,9 @@ export class ManagerServices extends EventEmitter<{ leadership: [leader: boolean
     });
     this.raft = member;
     member.on("leadership", (leader) => this.followLeadership(leader));
+    member.on("removed", () => {
+      if (!this.stopped) this.options.onRemoved?.();
+    });
     member.start();
     return member;
   }
@@ -229,7 +241,7 @@ export class ManagerServices extends EventEmitter<{ leadership: [leader: boolean
     const identity = this.options.identity();
     const connection = dialControlPlane(
       contextFor(this.options.context, identity),
-      { address: identity.managerAddr, identity: tlsIdentityOf(identity), trust: this.currentTrust(), peerAuth: "require", serverName: "swarm-manager" },
+      { address: this.options.joinAddress?.() ?? identity.managerAddr, identity: tlsIdentityOf(identity), trust: this.currentTrust(), peerAuth: "require", serverName: "swarm-manager" },
       `raft-join-${++this.joinAttempts}`,
     );
     connection.call(raftJoinMethod, encodeJoinRequest({ addr: `${this.options.context.host.ip}:2377` }), (result) => {

@@ -13,6 +13,8 @@ const encoder = new TextEncoder();
 export interface ManagerStatusView {
   readonly leader: boolean;
   readonly reachable: boolean;
+  /** Its raft address (the member's Addr), when the leader's raft knows it. */
+  readonly addr?: string;
 }
 
 const statusCodes: Readonly<Record<NodeStatusName, number>> = NodeStatusState;

@@ -11,7 +11,7 @@
 
 import { EventEmitter } from "eventemitter3";
 import type { Ipv4Address } from "../net/index.js";
-import type { EventHandle, Instant } from "../sim/index.js";
+import { type EventHandle, type Instant, duration } from "../sim/index.js";
 import type { TlsIdentity, TlsPeer, TrustStore } from "../tls/index.js";
 import { ManagerOu, authorizeOrgAndRole } from "./authorize.js";
 import { type ControlConnection, type ControlContext, dialControlPlane } from "./endpoint.js";
@@ -67,7 +67,17 @@ export interface RaftMemberEvents {
   leadership: [leader: boolean];
   /** The voters changed (a conf change committed). */
   membership: [voters: readonly number[]];
+  /**
+   * This member learnt it was removed from the cluster (swarmkit
+   * ErrMemberRemoved): it applied the conf change removing it, a peer refused
+   * its message as a removed member's, or it restarted from a log whose
+   * configuration no longer holds it. Emitted once, after the member stopped.
+   */
+  removed: [];
 }
+
+/** What a member says to a removed member's messages (swarmkit raft.ErrMemberRemoved). */
+const memberRemovedMessage = "raft: member was removed from the cluster";
 
 /** Messages queued on a connection still coming up, at most; more are dropped (raft tolerates loss). */
 const maxQueuedPerPeer = 32;
@@ -87,6 +97,8 @@ export class RaftMember extends EventEmitter<RaftMemberEvents> implements Propos
   /** Members removed by committed conf changes: their messages are refused (swarmkit ErrMemberRemoved). */
   private readonly removed = new Set<number>();
   private wasLeader = false;
+  /** Learnt it was removed; stopping on the next event. */
+  private removing = false;
   private lastState = "";
   private stopped = false;
 
@@ -103,9 +115,29 @@ export class RaftMember extends EventEmitter<RaftMemberEvents> implements Propos
 
   /** Starts ticking; a member alone in its configuration elects itself at once (swarmkit bootstrap). */
   start(): void {
+    if (this.options.restore !== undefined && this.core.voters.length > 0 && !this.core.voters.includes(this.raftId)) {
+      // raft.go: a restarted node whose configuration no longer has it stops with ErrMemberRemoved.
+      this.removedFromCluster();
+      return;
+    }
     if (this.core.voters.length === 1 && this.core.voters[0] === this.raftId) this.core.campaign();
     this.process();
     this.arm();
+  }
+
+  /**
+   * Stops and tells the manager, once, on the next event: what is being
+   * applied finishes first, and the messages carrying the commit are sent
+   * (raft.go waits for them before closing its connections).
+   */
+  private removedFromCluster(): void {
+    if (this.stopped || this.removing) return;
+    this.removing = true;
+    this.options.context.sim.scheduler.after(duration(0), "raft.removed", () => {
+      if (this.stopped) return;
+      this.stop();
+      this.emit("removed");
+    });
   }
 
   /** Stops (crash, leave, demotion): no more ticks or messages; waiting proposals fail. */
@@ -226,7 +258,7 @@ export class RaftMember extends EventEmitter<RaftMemberEvents> implements Propos
     if (!request.ok) return reply.error(GrpcCode.invalidArgument, `malformed raft message: ${request.reason}`);
     const message = request.value;
     if (message.to !== this.raftId) return reply.error(GrpcCode.notFound, `raft: message for member ${message.to}, not ${this.raftId}`);
-    if (this.removed.has(message.from)) return reply.error(GrpcCode.notFound, "raft: member was removed from the cluster");
+    if (this.removed.has(message.from)) return reply.error(GrpcCode.notFound, memberRemovedMessage);
     this.lastHeard.set(message.from, this.options.context.sim.now);
     this.core.step(message);
     this.process();
@@ -254,6 +286,7 @@ export class RaftMember extends EventEmitter<RaftMemberEvents> implements Propos
       waiter.done(waiter.term === entry.term ? { ok: true } : { ok: false, reason: lostLeadershipReason });
     }
     this.followRole();
+    if (this.removed.has(this.raftId)) this.removedFromCluster();
   }
 
   private followRole(): void {
@@ -286,6 +319,7 @@ export class RaftMember extends EventEmitter<RaftMemberEvents> implements Propos
     peer.connection.call(raftMethod, encodeProcessRaftMessageRequest(message), (result) => {
       peer.queued--;
       if (!result.ok && result.code === GrpcCode.unavailable) this.dropConnection(message.to, peer.connection);
+      if (!result.ok && result.code === GrpcCode.notFound && result.message === memberRemovedMessage) this.removedFromCluster();
     });
   }
 

@@ -33,14 +33,21 @@ export class Remotes {
     return this.addresses;
   }
 
-  /** Replaces the list with the managers a session message named; an empty list changes nothing. */
-  observe(managers: readonly Ipv4Address[]): void {
-    if (managers.length > 0) this.addresses = managers.slice();
+  /** Replaces the list with the managers a session message named (those with an address); none changes nothing. */
+  observe(managers: readonly string[]): void {
+    const known = managers.filter((address) => address !== "") as Ipv4Address[];
+    if (known.length > 0) this.addresses = known;
   }
 
-  /** A manager to dial: the only one known without a draw, else one drawn from `rng`. */
-  select(rng: Rng): Ipv4Address {
+  /**
+   * A manager to dial, other than `self` (a node that is no longer a manager
+   * is no one to ask) unless no other is known: the only candidate without a
+   * draw, else one drawn from `rng`.
+   */
+  select(rng: Rng, self?: Ipv4Address): Ipv4Address {
     if (this.addresses.length === 0) throw new RangeError("a node in a swarm knows at least the manager it joined through");
-    return this.addresses.length === 1 ? this.addresses[0]! : rng.pick(this.addresses);
+    const others = this.addresses.filter((address) => address !== self);
+    const candidates = others.length > 0 ? others : this.addresses;
+    return candidates.length === 1 ? candidates[0]! : rng.pick(candidates);
   }
 }

@@ -31,7 +31,7 @@ import {
   Remotes,
 } from "../control/index.js";
 import { type Host, type Ipv4Address, parseIpv4 } from "../net/index.js";
-import type { Duration, EventHandle, Rng } from "../sim/index.js";
+import { type Duration, type EventHandle, type Rng, seconds } from "../sim/index.js";
 import { type Aead, type AeadBackend, createAead, defaultAead } from "../crypto/index.js";
 import type { GossipTimings } from "../gossip/index.js";
 import { type EspSaRecord, OverlayDriver, ServiceRecords } from "../overlay/index.js";
@@ -56,6 +56,8 @@ interface Member {
   readonly agent: Agent;
   /** The managers it knows (state.json), kept across a restart. */
   readonly remotes: Remotes;
+  /** Where it draws which of them to dial. */
+  readonly remotePicks: Rng;
   readonly keys: NodeKeys;
   /** Its gossip plane, started when the first keys arrive (when the cluster runs gossip). */
   gossip: NodeGossip | undefined;
@@ -72,6 +74,16 @@ interface Member {
 }
 
 /** What a crashed node keeps on disk: its identity, and a manager's raft WAL. */
+/** node.go roleChangeTimeout: how long a removed manager waits for its worker certificate before forcing a renewal. */
+const roleChangeTimeoutUs = seconds(16);
+
+declare module "../sim/trace.js" {
+  interface TraceKinds {
+    /** Raft removed this node's manager (a demotion): its manager services stopped. */
+    "manager.removed": { nodeId: string };
+  }
+}
+
 interface Disk {
   readonly store: ClusterStore;
   readonly identity: NodeIdentity;
@@ -209,7 +221,7 @@ export class SwarmNode {
       name: `renewer-${this.memberships}`,
       rsaBits: options.rsaBits,
       current: () => this.currentIdentity(),
-      managerAddress: () => (this.manager !== undefined ? this.host.ip : remotes.select(remotePicks)),
+      managerAddress: () => (this.manager !== undefined ? this.host.ip : remotes.select(remotePicks, this.host.ip)),
       install: (renewed) => this.install(renewed),
       expectedRole: () => this.member?.expectedRole ?? this.currentIdentity().role,
     });
@@ -249,6 +261,7 @@ export class SwarmNode {
       renewer,
       agent,
       remotes,
+      remotePicks,
       keys: new NodeKeys(options.primaryKey ?? "middle"),
       gossip: undefined,
       driver,
@@ -334,8 +347,30 @@ export class SwarmNode {
       raft,
       rsaBits: this.options.rsaBits,
       ...(this.options.keyRotationUs === undefined ? {} : { keyRotationUs: this.options.keyRotationUs as never }),
+      joinAddress: () => member.remotes.select(member.remotePicks, this.host.ip),
+      onRemoved: () => this.managerRemoved(manager),
     });
     this.membership = { ...this.membership, manager };
+  }
+
+  /**
+   * node.go superviseManager once raft said the member was removed (a
+   * demotion, the leader's own included): the manager stops, so the agent
+   * opens its session with another manager, which tells it its new role and
+   * starts the renewal; a node still holding a manager certificate after
+   * roleChangeTimeout forces a renewal. (swarmkit then waits once more and
+   * restarts the manager; here the renewer keeps retrying instead.)
+   */
+  private managerRemoved(manager: ManagerServices): void {
+    if (this.manager !== manager || this.member === undefined) return;
+    const { sim, node } = this.control;
+    sim.trace.record("manager.removed", { nodeId: this.currentIdentity().nodeId }, node);
+    this.stopManager();
+    const member = this.member;
+    member.agent.restartSession();
+    sim.scheduler.after(roleChangeTimeoutUs, "manager.role-wait", () => {
+      if (this.member === member && this.manager === undefined && this.currentIdentity().role === "manager") member.renewer.renew();
+    });
   }
 
   private stopManager(): void {
