@@ -53,6 +53,8 @@ export const noLeaderReason = "raft: no elected cluster leader";
 export class ClusterStore extends EventEmitter<StoreEvents> {
   /** Actions of the proposals not yet applied, by request ID. */
   private readonly proposed = new Map<number, readonly StoreAction[]>();
+  /** Per node, the changes waiting for the one in flight to commit or fail (`updateNode`). */
+  private readonly nodeUpdates = new Map<string, Array<() => void>>();
   private nextRequestId = 0;
   /** The highest raft index applied to `state`. */
   appliedIndex = 0;
@@ -89,9 +91,31 @@ export class ClusterStore extends EventEmitter<StoreEvents> {
 
   /** A node object changed by `change` (a copy: objects in the state are replaced, never edited). */
   updateNode(proposer: Proposer | undefined, nodeId: string, change: (node: StoredNode) => Partial<StoredNode>, done?: (result: ProposalResult) => void): void {
-    const node = this.state.nodes.get(nodeId);
-    if (node === undefined) return done?.({ ok: false, reason: `node ${nodeId} not found` });
-    this.update(proposer, [{ kind: "update-node", node: { ...node, ...change(node) } }], done);
+    // swarmkit's MemoryStore.Update holds its update lock until the proposal commits, so a change is
+    // made to the node as the previous one left it: one change at a time per node here, or a change
+    // proposed meanwhile would write back the fields of a stale copy (a raft ID, a status) when it commits.
+    const run = () => {
+      const node = this.state.nodes.get(nodeId);
+      if (node === undefined) {
+        this.nextNodeUpdate(nodeId);
+        return done?.({ ok: false, reason: `node ${nodeId} not found` });
+      }
+      this.update(proposer, [{ kind: "update-node", node: { ...node, ...change(node) } }], (result) => {
+        this.nextNodeUpdate(nodeId);
+        done?.(result);
+      });
+    };
+    const queue = this.nodeUpdates.get(nodeId);
+    if (queue !== undefined) return void queue.push(run);
+    this.nodeUpdates.set(nodeId, []);
+    run();
+  }
+
+  /** Runs the next change queued for `nodeId`, if any. */
+  private nextNodeUpdate(nodeId: string): void {
+    const next = this.nodeUpdates.get(nodeId)?.shift();
+    if (next === undefined) this.nodeUpdates.delete(nodeId);
+    else next();
   }
 
   /**
