@@ -78,6 +78,21 @@ export function lzwCompress(data: Uint8Array): Uint8Array {
   let gen = nextGeneration();
   let hi = clearCode + 1;
   let overflow = 1 << (litWidth + 1);
+  // writer.go incHi: the next implied code; at 4095 a clear code resets everything. True after a reset.
+  const incHi = (): boolean => {
+    hi++;
+    if (hi === overflow) {
+      width++;
+      overflow <<= 1;
+    }
+    if (hi !== maxCode) return false;
+    write(clearCode);
+    width = litWidth + 1;
+    hi = clearCode + 1;
+    overflow = clearCode << 1;
+    gen = nextGeneration();
+    return true;
+  };
   write(clearCode);
   if (data.length > 0) {
     let code = data[0]!;
@@ -94,35 +109,14 @@ export function lzwCompress(data: Uint8Array): Uint8Array {
       }
       write(code);
       code = literal;
-      // writer.go incHi: the next implied code; at 4095 a clear code resets everything.
-      hi++;
-      if (hi === overflow) {
-        width++;
-        overflow <<= 1;
-      }
-      if (hi === maxCode) {
-        write(clearCode);
-        width = litWidth + 1;
-        hi = clearCode + 1;
-        overflow = clearCode << 1;
-        gen = nextGeneration();
-        continue;
-      }
+      if (incHi()) continue;
       while (stamps[hash] === gen) hash = (hash + 1) & tableMask;
       table[hash] = ((key << 12) | hi) >>> 0;
       stamps[hash] = gen;
     }
     write(code);
-    // Close's incHi: a width change still applies to end of data; a reset would write a clear code first.
-    hi++;
-    if (hi === overflow) {
-      width++;
-      overflow <<= 1;
-    }
-    if (hi === maxCode) {
-      write(clearCode);
-      width = litWidth + 1;
-    }
+    // Close's incHi: a width change still applies to end of data; a reset writes a clear code first.
+    incHi();
   }
   write(eofCode);
   if (nBits > 0) {
