@@ -11,6 +11,7 @@
  */
 
 import { type EncryptionKey, type KeySubsystem, keyringSize, keySubsystems, subsystemGossip, subsystemIpsec } from "./keymanager.js";
+import { sameBytes } from "../encoding/index.js";
 
 /** The outcome of looking up a subsystem's primary key. */
 export type PrimaryKeyResult = { readonly ok: true; readonly key: EncryptionKey } | { readonly ok: false; readonly reason: string };
@@ -207,9 +208,3 @@ function sortedByTag(keys: readonly EncryptionKey[]): EncryptionKey[] {
   return keys.slice().sort((a, b) => a.lamportTime - b.lamportTime);
 }
 
-/** Whether two byte strings are equal (key bytes compared by value). */
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -7,7 +7,8 @@
 
 import type { Instant } from "../sim/index.js";
 import { type EncryptionKey, type KeySubsystem, subsystemGossip, subsystemIpsec } from "./keymanager.js";
-import { type GossipKeyring, type KeyringOp, type PrimaryChoice, applyGossipOps, initialGossipKeyring, initialKeyOrder, keyChange, sameBytes } from "./keymanager-agent.js";
+import { type GossipKeyring, type KeyringOp, type PrimaryChoice, applyGossipOps, initialGossipKeyring, initialKeyOrder, keyChange } from "./keymanager-agent.js";
+import { sameBytes } from "../encoding/index.js";
 
 declare module "../sim/trace.js" {
   interface TraceKinds {

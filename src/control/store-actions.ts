@@ -53,6 +53,7 @@ export {
   readNetworkObject,
   decodeNetworkObject,
 } from "./network-messages.js";
+import { sameBytes } from "../encoding/index.js";
 
 /** raft.proto StoreActionKind (UNKNOWN = 0 is invalid: swarmkit refuses to apply it). */
 export const StoreActionKind = { unknown: 0, create: 1, update: 2, remove: 3 } as const;
@@ -319,9 +320,6 @@ function encodeTarget(t: StoreTarget): [field: number, bytes: Uint8Array] {
   return [StoreObjectField[t.opaque.type], t.opaque.bytes];
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
 
 /**
  * A service or task target: read as the object when this model writes those

@@ -14,14 +14,8 @@
 import { ctr, gcm } from "@noble/ciphers/aes.js";
 import type { Aead, OpenResult, TagLength } from "./aead.js";
 import { checkAeadCall } from "./checks.js";
+import { equalConstantTime } from "../encoding/bytes.js";
 
-/** Compares two equal-length byte runs in time that depends on the length only. */
-function equalConstantTime(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
 
 /** GCM's first keystream counter block for a 96-bit nonce: nonce ‖ 0x00000002 (SP 800-38D §7.1). */
 function firstPayloadCounter(nonce: Uint8Array): Uint8Array {

@@ -14,6 +14,8 @@
  * ring can change a key it holds.
  */
 
+import { sameBytes } from "../encoding/index.js";
+
 /** The key lengths memberlist accepts: AES-128, AES-192, AES-256 (keyring.go ValidateKey). */
 export const aesKeyLengths: readonly number[] = [16, 24, 32];
 
@@ -64,12 +66,6 @@ function checkKeyBytes(name: string, value: unknown): asserts value is Uint8Arra
   }
 }
 
-/** Byte equality, Go's `bytes.Equal`. */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /**
  * Every key a node ever installed, each once, in the order it was first

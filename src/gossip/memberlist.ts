@@ -50,6 +50,7 @@ import {
 import { type Alive, type GossipMessage, MessageType, type PushNodeState, decodeGossipMessage, encodeGossipMessage } from "./messages.js";
 import { type GossipTimings, gossipTimings } from "./timings.js";
 import type { GossipWire, StreamMessageReader } from "./wire.js";
+import { sameBytes } from "../encoding/index.js";
 
 /** A member's state as memberlist keeps it (state.go nodeStateType). */
 export type MemberState = "alive" | "suspect" | "dead";
@@ -805,8 +806,5 @@ export class Memberlist extends EventEmitter<MemberlistEvents> {
   }
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
 
 

@@ -16,6 +16,7 @@ import type { FinishedRun } from "../run.js";
 import { keyLabel } from "./network-keys.js";
 import { type SealedFrame, sealedFrames } from "./sealed-frames.js";
 import { type Verdict, timeOf, verdictOf } from "./verdict.js";
+import { sameBytes } from "../../encoding/index.js";
 
 /**
  * Checks that no key and nonce sealed two different messages.
@@ -58,8 +59,3 @@ function reuseOf(first: SealedFrame, again: SealedFrame): object {
   return { key: keyLabel(first.key!), nonce: first.nonce, first: side(first), again: side(again) };
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
