@@ -10,26 +10,12 @@
  */
 
 import { cpus } from "node:os";
-import { performance } from "node:perf_hooks";
 import { type Aead, type AeadBackend, createAead } from "../src/crypto/index.js";
 import { type EspKeys, encodeEsp, espSaltOf, openEsp, seqivIv } from "../src/overlay/index.js";
+import { timeLoop } from "./time-loop.js";
 
 const PAYLOAD_BYTES = 1400;
 const ROUNDS = 5;
-
-function timeLoop(seconds: number, body: () => void): number {
-  // Runs `body` in batches until `seconds` pass; returns operations per second.
-  let ops = 0;
-  const start = performance.now();
-  const until = start + seconds * 1000;
-  let now = start;
-  while (now < until) {
-    for (let i = 0; i < 200; i++) body();
-    ops += 200;
-    now = performance.now();
-  }
-  return ops / ((now - start) / 1000);
-}
 
 function measure(aead: Aead, seconds: number): { bare: number; esp: number } {
   const key = Uint8Array.from({ length: 16 }, (_, i) => i * 7 + 1);

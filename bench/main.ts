@@ -62,6 +62,11 @@ const BENCHES: readonly Bench[] = [
     duration: "about 1-2 min",
   },
   {
+    name: "aead",
+    measures: "µs per AES-GCM seal and open by message size on each backend (node:crypto, per-key tables, auto, noble): where the tables stop paying",
+    duration: "about 20 s",
+  },
+  {
     name: "gossip",
     measures: "simulated seconds per wall second of the gossip plane: networkdb over memberlist, every frame AES-GCM, 100 nodes / 2 networks / 1 h by default, auto, node:crypto, noble",
     duration: "about 20 s in turn (20 nodes, 10 min); about 3-4 min at its defaults",
