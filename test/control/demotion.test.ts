@@ -31,6 +31,22 @@ steps:
     expect(printed).toContain("manager-1 role worker: worker");
   });
 
+  it("the demoted leader promoted again rejoins raft through another manager and is reachable", () => {
+    runOk(`name: demote-promote-leader
+seed: 3
+cluster: {managers: 3, workers: 1, rsaBits: 1024, gossip: false}
+steps:
+  - {run: docker node demote manager-1, on: manager-2}
+  - wait: 60s
+  - {run: docker node promote manager-1, on: manager-2}
+  - wait: 60s
+  - check:
+      nodes:
+        manager-1: {status: ready, role: manager}
+  - {run: docker node ls, on: manager-1, expect: {stdout-matches: "manager-1 +Ready +Active +Reachable"}}
+`);
+  });
+
   it("of two managers, demoting the leader leaves the other leading alone", () => {
     runOk(`name: demote-leader-of-two
 seed: 3589092122
