@@ -69,6 +69,8 @@ export interface DispatcherOptions {
 interface Session {
   readonly sessionId: string;
   readonly reply: Reply;
+  /** Its node is marked READY in the store (register's markNodeReady committed): messages may go out. */
+  registered: boolean;
 }
 
 /** The leader's dispatcher; `start()` when leadership begins, `stop()` when it ends. */
@@ -161,7 +163,7 @@ export class Dispatcher {
     const node = this.options.store.state.nodes.get(nodeId.nodeId);
     if (node === undefined) return reply.error(GrpcCode.notFound, `node ${nodeId.nodeId} not found`);
     const previous = this.sessions.get(node.id);
-    const session: Session = { sessionId: newId(this.options.rng), reply };
+    const session: Session = { sessionId: newId(this.options.rng), reply, registered: false };
     this.sessions.set(node.id, session);
     this.tasks.nodeUp(node.id);
     if (previous !== undefined) {
@@ -178,13 +180,16 @@ export class Dispatcher {
     // dispatcher.go register + nodeUpdates: READY, with the description the node reported.
     const description = request.value.description;
     const addr = remoteAddress === "" ? {} : { addr: remoteAddress };
-    // The first session message goes out when this change commits (storeChanged).
+    // dispatcher.go register returns once markNodeReady's update committed; only then does Session send its first message.
     this.options.store.updateNode(this.options.proposer, node.id, () => ({ status: "ready", statusMessage: "", ...addr, ...reportedOf(description) }), (result) => {
-      if (!result.ok && this.sessions.get(node.id) === session) {
-        this.sessions.delete(node.id);
-        this.tasks.sessionEnded(node.id, session.sessionId);
-        reply.error(GrpcCode.unavailable, result.reason);
+      if (this.sessions.get(node.id) !== session) return;
+      if (result.ok) {
+        session.registered = true;
+        return this.send(node.id);
       }
+      this.sessions.delete(node.id);
+      this.tasks.sessionEnded(node.id, session.sessionId);
+      reply.error(GrpcCode.unavailable, result.reason);
     });
   }
 
@@ -251,7 +256,7 @@ export class Dispatcher {
     const session = this.sessions.get(nodeId);
     const state = this.options.store.state;
     const node = state.nodes.get(nodeId);
-    if (session === undefined || node === undefined || session.reply.done) return;
+    if (session === undefined || node === undefined || !session.registered || session.reply.done) return;
     const keys = state.networkKeys.map(encryptionKeyMessageOf);
     session.reply.message(
       encodeSessionMessage({
