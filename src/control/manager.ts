@@ -34,7 +34,7 @@ import { type NodeIdentity, contextFor, tlsIdentityOf } from "./identity.js";
 import type { KeyManager } from "./keymanager.js";
 import type { TaskOrchestration } from "./orchestration.js";
 import { LeaderServices } from "./leader.js";
-import { type PersistentState, raftMethod } from "./raft/index.js";
+import { type PersistentState, raftMethod, raftRequestTimeoutUs } from "./raft/index.js";
 import { RaftMember, addressOfMember } from "./raft-member.js";
 import { decodeJoinResponse, encodeJoinRequest, joinHandler, raftJoinMethod } from "./raft-membership.js";
 import type { MethodHandler } from "./rpc.js";
@@ -117,6 +117,10 @@ export class ManagerServices extends EventEmitter<{ leadership: [leader: boolean
   private joinTimer: EventHandle | undefined;
   private joinAttempts = 0;
   private stopped = false;
+  /** Waiting for the manager to serve (`serving`). */
+  private servingWaiters: Array<() => void> = [];
+  /** Its raft member has known a leader. */
+  private leaderSeen = false;
   /** The trust store of the current roots, kept while they stay the same. */
   private trust: { readonly rootsPem: string; readonly store: TrustStore } | undefined;
 
@@ -169,9 +173,31 @@ export class ManagerServices extends EventEmitter<{ leadership: [leader: boolean
     return this.leaderRun?.orchestration;
   }
 
-  /** The methods served to this manager's own agent, in-process. */
-  localMethods(): ReadonlyMap<string, MethodHandler<TlsPeer | null>> {
-    return this.methods();
+  /**
+   * Its local API serves: manager.go Run marks ControlAPI SERVING once raft's
+   * JoinAndStart returned, and the local proxies then wait for a leader
+   * (raft.go LeaderConn polls each second); here both, as one step: the raft
+   * member runs and has known a leader.
+   */
+  get serving(): boolean {
+    return this.raft !== undefined && this.leaderSeen && !this.stopped;
+  }
+
+  /** Calls `ready` once the manager serves; never if it stops first. */
+  whenServing(ready: () => void): void {
+    if (this.serving) return ready();
+    if (!this.stopped) this.servingWaiters.push(ready);
+  }
+
+  /**
+   * The methods served to this manager's own agent, in-process; none until
+   * its raft member runs. manager.go Run marks the local ControlAPI SERVING
+   * only after raft's JoinAndStart, and node.go initManagerConnection hands
+   * the agent its local connection only then: until a new manager is in
+   * raft, its agent keeps using the remote managers.
+   */
+  localMethods(): ReadonlyMap<string, MethodHandler<TlsPeer | null>> | undefined {
+    return this.serving ? this.methods() : undefined;
   }
 
   private tls(): { identity: TlsIdentity; trust: TrustStore } {
@@ -228,6 +254,10 @@ export class ManagerServices extends EventEmitter<{ leadership: [leader: boolean
     });
     this.raft = member;
     member.on("leadership", (leader) => this.followLeadership(leader));
+    member.once("leaderKnown", () => {
+      this.leaderSeen = true;
+      for (const ready of this.servingWaiters.splice(0)) ready();
+    });
     member.on("removed", () => {
       if (!this.stopped) this.options.onRemoved?.();
     });
@@ -235,16 +265,24 @@ export class ManagerServices extends EventEmitter<{ leadership: [leader: boolean
     return member;
   }
 
-  /** Asks the leader (through the manager it knows) to add it to raft; retries every 2 s until it is in. */
+  /**
+   * Asks the leader (through a manager it knows) to add it to raft; a call
+   * not answered within raft's request timeout (25 s) fails, and it tries
+   * again 2 s after any failure until it is in (swarmkit fails the manager
+   * and the daemon restarts the node, which draws a manager again).
+   */
   private joinRaft(): void {
     if (this.stopped) return;
+    const { sim } = this.options.context;
     const identity = this.options.identity();
     const connection = dialControlPlane(
       contextFor(this.options.context, identity),
       { address: this.options.joinAddress?.() ?? identity.managerAddr, identity: tlsIdentityOf(identity), trust: this.currentTrust(), peerAuth: "require", serverName: "swarm-manager" },
       `raft-join-${++this.joinAttempts}`,
     );
+    const deadline = sim.scheduler.after(raftRequestTimeoutUs, "raft.join-deadline", () => connection.close());
     connection.call(raftJoinMethod, encodeJoinRequest({ addr: `${this.options.context.host.ip}:2377` }), (result) => {
+      sim.scheduler.cancel(deadline);
       connection.close();
       if (this.stopped || this.raft !== undefined) return;
       const response = result.ok ? decodeJoinResponse(result.body) : undefined;
@@ -304,6 +342,7 @@ export class ManagerServices extends EventEmitter<{ leadership: [leader: boolean
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.servingWaiters = [];
     if (this.joinTimer !== undefined) this.options.context.sim.scheduler.cancel(this.joinTimer);
     this.listener.stop();
     this.forwarder.stop();

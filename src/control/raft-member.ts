@@ -65,6 +65,8 @@ export interface RaftMemberOptions {
 export interface RaftMemberEvents {
   /** This member became leader (`true`) or stopped being one (`false`). */
   leadership: [leader: boolean];
+  /** It learnt of a leader (itself or another), after a time without one. */
+  leaderKnown: [leaderId: number];
   /** The voters changed (a conf change committed). */
   membership: [voters: readonly number[]];
   /**
@@ -90,6 +92,8 @@ export class RaftMember extends EventEmitter<RaftMemberEvents> implements Propos
   private readonly connections = new Map<number, { connection: ControlConnection; queued: number }>();
   /** When each peer last sent this member anything (the leader's view of reachability). */
   private readonly lastHeard = new Map<number, Instant>();
+  /** Called when a peer is next heard from (`whenReachable`). */
+  private readonly reachWaiters = new Map<number, Array<() => void>>();
   /** Proposals waiting to commit, by log index. */
   private readonly waiting = new Map<number, { term: number; done: (result: ProposalResult) => void }>();
   /** Each member's address (`host:port`), from the conf changes that added it and the join answer. */
@@ -100,6 +104,7 @@ export class RaftMember extends EventEmitter<RaftMemberEvents> implements Propos
   /** Learnt it was removed; stopping on the next event. */
   private removing = false;
   private lastState = "";
+  private lastLeaderId = 0;
   private stopped = false;
 
   constructor(private readonly options: RaftMemberOptions) {
@@ -186,6 +191,14 @@ export class RaftMember extends EventEmitter<RaftMemberEvents> implements Propos
     return heard !== undefined && this.options.context.sim.now - heard <= electionTicks * raftTickUs;
   }
 
+  /** Calls `reached` at once if `raftId` is reachable, else when this member next hears from it. */
+  whenReachable(raftId: number, reached: () => void): void {
+    if (this.reachable(raftId)) return reached();
+    const waiters = this.reachWaiters.get(raftId);
+    if (waiters === undefined) this.reachWaiters.set(raftId, [reached]);
+    else waiters.push(reached);
+  }
+
   /**
    * Whether removing `raftId` keeps a quorum of reachable members (swarmkit
    * raft.go CanRemoveMember): the members left that this leader reaches must
@@ -260,6 +273,11 @@ export class RaftMember extends EventEmitter<RaftMemberEvents> implements Propos
     if (message.to !== this.raftId) return reply.error(GrpcCode.notFound, `raft: message for member ${message.to}, not ${this.raftId}`);
     if (this.removed.has(message.from)) return reply.error(GrpcCode.notFound, memberRemovedMessage);
     this.lastHeard.set(message.from, this.options.context.sim.now);
+    const waiters = this.reachWaiters.get(message.from);
+    if (waiters !== undefined) {
+      this.reachWaiters.delete(message.from);
+      for (const reached of waiters) reached();
+    }
     this.core.step(message);
     this.process();
     reply.ok(new Uint8Array(0));
@@ -292,12 +310,15 @@ export class RaftMember extends EventEmitter<RaftMemberEvents> implements Propos
   private followRole(): void {
     const state = `${this.core.role}/${this.core.term}/${this.core.leaderId}`;
     if (state !== this.lastState) {
+      const hadLeader = this.lastLeaderId !== 0;
       this.lastState = state;
+      this.lastLeaderId = this.core.leaderId;
       this.options.context.sim.trace.record(
         "raft.state",
         { raftId: this.raftId, role: this.core.role, term: this.core.term, leader: this.core.leaderId },
         this.options.context.node,
       );
+      if (!hadLeader && this.core.leaderId !== 0) this.emit("leaderKnown", this.core.leaderId);
     }
     const leader = this.core.role === "leader";
     if (leader === this.wasLeader) return;

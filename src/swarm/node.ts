@@ -204,6 +204,19 @@ export class SwarmNode {
   }
 
   /**
+   * Calls `ready` once the node has started (node.go Run closes `ready`):
+   * its agent registered and, on a manager, its manager serves, raft joined.
+   * `docker swarm init` and `join` return then.
+   */
+  whenReady(ready: () => void): void {
+    this.member?.agent.whenReady(() => {
+      const manager = this.manager;
+      if (manager === undefined) ready();
+      else manager.whenServing(ready);
+    });
+  }
+
+  /**
    * Becomes a member of the swarm of `store` with `identity` (after `swarm
    * init` or a join): opens its session, starts renewing its certificate, and
    * on a manager starts the manager's services with raft as `raft` says.

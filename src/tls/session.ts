@@ -196,8 +196,11 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
     if (this.closeRequested) return;
     this.closeRequested = true;
     if (this.phase === "connecting") {
+      // A dial given up before the connection is up: the socket, still in SYN-SENT, is dropped
+      // without a segment (RFC 793 CLOSE in SYN-SENT; Linux tcp_close), so no more SYNs go out.
       this.phase = "closing";
-      this.closeStream();
+      this.streamClosedByUs = true;
+      this.stream.reset();
     } else if (this.phase === "handshaking" && this.unsentWrites.length > 0) {
       this.closeWhenSecure = true;
     } else {

@@ -22,6 +22,14 @@ const keyRotationUs = 120_000_000;
 const settleUs = 30_000_000;
 /** After a crash or a restart: an election (10-20 s), sessions reopened after backoff (up to 8 s), key sets sent. */
 const recoverUs = 60_000_000;
+/**
+ * How long past its settle time a promotion may take while a manager is down:
+ * the new manager asks a manager drawn from its remotes to add it to raft, and
+ * a call to a down one fails only after raft's request timeout (25 s), so it
+ * may take several draws. Checked every `pollUs` until the two agree.
+ */
+const promotionPatienceUs = 300_000_000;
+const pollUs = 5_000_000;
 
 
 /**
@@ -144,14 +152,25 @@ abstract class Step implements SwarmCommand {
   settle(): number {
     return settleUs;
   }
+  /** Further time the command may take to settle, as `act` found the world; polled. */
+  protected patienceUs = 0;
   run(model: SwarmModel, real: Real): void {
     this.target = "";
+    this.patienceUs = 0;
     const said = () => (this.target === "" ? this.name() : `${this.name()} ${this.target}`);
     try {
       this.act(model, real.world);
       real.log.push(said());
       real.world.runFor(this.settle());
-      expectAgreement(model, real.world);
+      for (let waited = 0; ; waited += pollUs) {
+        try {
+          expectAgreement(model, real.world);
+          break;
+        } catch (error) {
+          if (waited >= this.patienceUs) throw error;
+          real.world.runFor(pollUs);
+        }
+      }
     } catch (error) {
       const log = real.log.at(-1) === said() ? real.log : [...real.log, said()];
       if (error instanceof Error) error.message += `\n  commands run: ${log.join(" → ")}`;
@@ -193,6 +212,7 @@ class Promote extends Step {
     this.target = worker.name;
     docker(world, model.operator()!.name, `docker node promote ${worker.name}`);
     worker.role = "manager";
+    if (model.managers().some((n) => n.crashed)) this.patienceUs = promotionPatienceUs;
   }
 }
 

@@ -29,6 +29,13 @@ export const heartbeatTicks = 1;
 export const electionTicks = 10;
 
 /**
+ * How long a raft request such as a new manager's Join may take before it
+ * fails: 5 s + 2 election timeouts, 25 s. swarmkit manager/state/raft/raft.go
+ * reqTimeout: `5*time.Second + 2*time.Duration(n.Config.ElectionTick)*n.opts.TickInterval`.
+ */
+export const raftRequestTimeoutUs: Duration = (seconds(5) + 2 * electionTicks * raftTickUs) as Duration;
+
+/**
  * The leader steps down when a quorum was not active within an election
  * timeout, and followers in contact with a leader ignore votes (the leader
  * lease). swarmkit manager/state/raft/raft.go DefaultNodeConfig: `CheckQuorum: true`.

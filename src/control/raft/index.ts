@@ -25,6 +25,7 @@ export {
   raftTickUs,
   heartbeatTicks,
   electionTicks,
+  raftRequestTimeoutUs,
   checkQuorum,
   maxSizePerMsgBytes,
   randomizedElectionTimeoutTicks,

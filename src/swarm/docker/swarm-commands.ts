@@ -140,7 +140,7 @@ function init(context: DockerContext, words: readonly string[]): CommandResult {
   cluster.swarms.set(store.state.clusterId, store);
   node.becomeMember(store, identity, { ...cluster.memberOptions(), raft: { kind: "bootstrap", raftId } });
   const text = ok(swarmInitText(identity.nodeId, store.state.tokens.worker, `${node.host.ip}:2377`));
-  return deferred((done) => node.agent?.whenReady(() => done(text)));
+  return deferred((done) => node.whenReady(() => done(text)));
 }
 
 function join(context: DockerContext, words: readonly string[]): CommandResult {
@@ -178,14 +178,32 @@ function join(context: DockerContext, words: readonly string[]): CommandResult {
         const store = cluster.swarms.get(identity.clusterId);
         if (store === undefined) throw new RangeError(`"identity.clusterId" expected a swarm of this cluster, got "${identity.clusterId}"`);
         node.becomeMember(store, identity, { ...cluster.memberOptions(), ...(identity.role === "manager" ? { raft: { kind: "join" as const } } : {}) });
-        // moby daemon/cluster/swarm.go Join waits for the node to be ready: its agent registered.
-        node.agent?.whenReady(() => {
-          cluster.sim.scheduler.cancel(timer);
-          done(ok(swarmJoinedText(identity.role)));
-        });
+        // moby daemon/cluster/swarm.go Join waits for the node to be ready: its agent registered, its manager in raft.
+        node.whenReady(() =>
+          reachedByLeader(cluster, node, () => {
+            cluster.sim.scheduler.cancel(timer);
+            done(ok(swarmJoinedText(identity.role)));
+          }),
+        );
       },
     );
   });
+}
+
+/**
+ * Runs `then` once the leader has heard from `node`'s raft member (at once
+ * for a worker). The daemon's control calls on a follower travel to the
+ * leader over the wire, behind the member's first raft reply; here they act
+ * on the leader's services directly, so a new manager's join answers only
+ * once the leader counts it reachable, or a demotion issued right after it
+ * would be refused for a quorum the real leader would see.
+ */
+function reachedByLeader(cluster: DockerContext["cluster"], node: DockerContext["node"], then: () => void): void {
+  const manager = node.manager;
+  const raftId = manager?.raft?.raftId;
+  const leader = manager === undefined ? undefined : cluster.leaderOf(manager);
+  if (raftId === undefined || leader?.raft === undefined || leader === manager) return then();
+  leader.raft.whenReachable(raftId, then);
 }
 
 function joinToken(context: DockerContext, words: readonly string[]): CommandResult {
