@@ -223,7 +223,10 @@ export class SwarmNode {
    */
   becomeMember(store: ClusterStore, identity: NodeIdentity, options: MemberOptions & { readonly raft?: RaftStart; readonly remotes?: Remotes }): void {
     if (this.member !== undefined) throw new RangeError(`"${this.name}" is already a member of a swarm; it must leave first`);
-    this.options = options;
+    // Only the protocol parameters carry over to a restart: how raft started then says nothing of
+    // how it starts next (a restarted worker once rebooted its old bootstrap raft and led alone).
+    const { raft: _raft, remotes: _remotes, ...memberOptions } = options;
+    this.options = memberOptions;
     this.membership = { state: "active", identity };
     const name = `member-${++this.memberships}`;
     // state.json's managers: kept from before a restart, else the one the node joined through.

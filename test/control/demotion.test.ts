@@ -62,6 +62,27 @@ steps:
   });
 });
 
+describe("a demoted manager restarted (node.go: the role its certificate says)", () => {
+  it("comes back as a worker, and the remaining manager alone leads", () => {
+    runOk(`name: demote-crash-restart
+seed: 0
+cluster: {managers: 2, rsaBits: 512, gossip: false}
+steps:
+  - {run: docker node demote manager-1, on: manager-2}
+  - wait: 30s
+  - crash: manager-1
+  - wait: 60s
+  - restart: manager-1
+  - wait: 60s
+  - check:
+      leader: manager-2
+      nodes:
+        manager-1: {status: ready, role: worker, leader: false}
+  - {run: docker node ls, on: manager-1, expect: {exit-code: 1, stderr-contains: "${notManager}"}}
+`);
+  });
+});
+
 describe("the managers a node knows (swarmkit remotes, state.json)", () => {
   it("a worker restarted while the manager it joined through is down opens its session with another and gets its keys", () => {
     runOk(`name: restart-without-join-manager
