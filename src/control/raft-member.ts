@@ -26,6 +26,7 @@ import {
   raftMethod,
   raftTickUs,
   electionTicks,
+  raftRequestTimeoutUs,
   quorumSize,
 } from "./raft/index.js";
 import type { MethodHandler, Reply } from "./rpc.js";
@@ -40,6 +41,8 @@ declare module "../sim/trace.js" {
     "raft.state": { raftId: number; role: string; term: number; leader: number };
     /** A committed raft configuration change. */
     "raft.conf-change": { raftId: number; voters: number[] };
+    /** The leader started handing leadership to member `to`. */
+    "raft.transfer": { raftId: number; to: number };
   }
 }
 
@@ -105,6 +108,10 @@ export class RaftMember extends EventEmitter<RaftMemberEvents> implements Propos
   private removing = false;
   private lastState = "";
   private lastLeaderId = 0;
+  /** Since when each peer has been heard from with no gap of an election timeout (swarmkit transport peer.becameActive). */
+  private readonly activeSince = new Map<number, Instant>();
+  /** A leadership transfer under way (`transferLeadership`). */
+  private transfer: { readonly done: (ok: boolean) => void; readonly timer: EventHandle } | undefined;
   private stopped = false;
 
   constructor(private readonly options: RaftMemberOptions) {
@@ -153,6 +160,7 @@ export class RaftMember extends EventEmitter<RaftMemberEvents> implements Propos
     for (const { connection } of this.connections.values()) connection.close();
     this.connections.clear();
     this.failWaiting(lostLeadershipReason);
+    this.endTransfer(false);
     if (this.wasLeader) {
       this.wasLeader = false;
       this.emit("leadership", false);
@@ -189,6 +197,40 @@ export class RaftMember extends EventEmitter<RaftMemberEvents> implements Propos
     if (raftId === this.raftId) return !this.stopped;
     const heard = this.lastHeard.get(raftId);
     return heard !== undefined && this.options.context.sim.now - heard <= electionTicks * raftTickUs;
+  }
+
+  /**
+   * swarmkit raft.go TransferLeadership, on the leader: hands leadership to
+   * the member reachable for the longest time (transport.LongestActive) and
+   * waits, up to raft's request timeout (25 s), for another member to lead;
+   * `done(false)` if none is reachable, this member is not leading, or the
+   * time runs out.
+   */
+  transferLeadership(done: (ok: boolean) => void): void {
+    const to = this.isLeader && this.transfer === undefined ? this.longestActive() : undefined;
+    if (to === undefined) return done(false);
+    const { sim, node } = this.options.context;
+    this.transfer = { done, timer: sim.scheduler.after(raftRequestTimeoutUs, "raft.transfer-timeout", () => this.endTransfer(false)) };
+    sim.trace.record("raft.transfer", { raftId: this.raftId, to }, node);
+    this.core.transferLeadership(to);
+    this.process();
+  }
+
+  private longestActive(): number | undefined {
+    let longest: number | undefined;
+    for (const id of this.core.voters) {
+      if (id === this.raftId || !this.reachable(id)) continue;
+      if (longest === undefined || this.activeSince.get(id)! < this.activeSince.get(longest)!) longest = id;
+    }
+    return longest;
+  }
+
+  private endTransfer(ok: boolean): void {
+    const transfer = this.transfer;
+    if (transfer === undefined) return;
+    this.transfer = undefined;
+    this.options.context.sim.scheduler.cancel(transfer.timer);
+    transfer.done(ok);
   }
 
   /** Calls `reached` at once if `raftId` is reachable, else when this member next hears from it. */
@@ -272,6 +314,7 @@ export class RaftMember extends EventEmitter<RaftMemberEvents> implements Propos
     const message = request.value;
     if (message.to !== this.raftId) return reply.error(GrpcCode.notFound, `raft: message for member ${message.to}, not ${this.raftId}`);
     if (this.removed.has(message.from)) return reply.error(GrpcCode.notFound, memberRemovedMessage);
+    if (!this.reachable(message.from)) this.activeSince.set(message.from, this.options.context.sim.now);
     this.lastHeard.set(message.from, this.options.context.sim.now);
     const waiters = this.reachWaiters.get(message.from);
     if (waiters !== undefined) {
@@ -319,6 +362,7 @@ export class RaftMember extends EventEmitter<RaftMemberEvents> implements Propos
         this.options.context.node,
       );
       if (!hadLeader && this.core.leaderId !== 0) this.emit("leaderKnown", this.core.leaderId);
+      if (this.core.leaderId !== 0 && this.core.leaderId !== this.raftId) this.endTransfer(true);
     }
     const leader = this.core.role === "leader";
     if (leader === this.wasLeader) return;

@@ -3,7 +3,8 @@
  * each node's role follow the role asked for with `docker node promote` or
  * `demote`. A promotion sets the role at once (the node then renews its
  * certificate as a manager and joins raft); a demotion first removes the node
- * from raft, and waits while that would cost the managers their quorum.
+ * from raft, and waits while that would cost the managers their quorum. The
+ * leader demoted hands leadership to another manager first.
  */
 
 import type { Trace } from "../sim/index.js";
@@ -54,6 +55,20 @@ export class RoleManager {
     if (raftId === undefined || !this.raft.voters.includes(raftId)) return this.setRole(node, { role: "worker", raftId: undefined });
     if (!this.raft.canRemove(raftId)) return; // role_manager.go: retried when the cluster changes
     this.busy.add(node.id);
+    if (raftId === this.raft.raftId) {
+      // role_manager.go "demoted; transferring leadership": the new leader's role manager then removes
+      // this member; if the transfer fails, the leader removes itself (and steps down once that commits).
+      this.raft.transferLeadership((transferred) => {
+        if (this.stopped) return;
+        if (transferred) this.busy.delete(node.id);
+        else this.removeMember(node, raftId);
+      });
+      return;
+    }
+    this.removeMember(node, raftId);
+  }
+
+  private removeMember(node: StoredNode, raftId: number): void {
     this.raft.changeVoters("remove", raftId, (result) => {
       this.busy.delete(node.id);
       if (result.ok) this.setRole(node, { role: "worker", raftId: undefined });

@@ -31,6 +31,21 @@ steps:
     expect(printed).toContain("manager-1 role worker: worker");
   });
 
+  it("the demoted leader hands leadership over first (role_manager.go): another manager leads within a second, with no election timeout", () => {
+    runOk(`name: demote-leader-transfer
+seed: 3
+cluster: {managers: 3, workers: 1, rsaBits: 1024, gossip: false}
+steps:
+  - {run: docker node demote manager-1, on: manager-2}
+  - wait: 1s
+  - check:
+      nodes:
+        manager-1: {leader: false, role: worker}
+      records: {raft.transfer: 1, manager.removed: 1}
+  - {run: docker node ls, on: manager-2, expect: {stdout-matches: "manager-(2|3) +Ready +Active +Leader"}}
+`);
+  });
+
   it("the demoted leader promoted again rejoins raft through another manager and is reachable", () => {
     runOk(`name: demote-promote-leader
 seed: 3

@@ -7,9 +7,10 @@
  * messages that depend on it are handed out, as etcd's Ready contract asks.
  *
  * Left out, as swarmkit does not need them here: snapshots, pre-vote, read
- * index, leadership transfer, learners and joint consensus.
+ * index, learners and joint consensus.
  */
 
+import { sameBytes } from "../../encoding/bytes.js";
 import type { Rng } from "../../sim/index.js";
 import * as spec from "./constants.js";
 import { quorumSize, randomizedElectionTimeoutTicks } from "./constants.js";
@@ -17,6 +18,7 @@ import {
   ConfChangeType,
   RaftEntryType,
   RaftMessageType,
+  campaignTransferContext,
   type RaftEntry,
   type RaftMessage,
   decodeConfChange,
@@ -64,7 +66,7 @@ export interface RaftCoreOptions {
 /** A proposal's place in the log, or why it was refused. */
 export type ProposeResult =
   | { readonly ok: true; readonly index: number; readonly term: number }
-  | { readonly ok: false; readonly reason: "not-leader" | "stopped" | "conf-change-pending" };
+  | { readonly ok: false; readonly reason: "not-leader" | "stopped" | "conf-change-pending" | "transferring" };
 
 /** A membership change to propose; swarmkit's Join and Leave. */
 export interface ConfChangeProposal {
@@ -97,6 +99,7 @@ const PEER_MESSAGES: ReadonlySet<number> = new Set([
   RaftMessageType.MsgVoteResp,
   RaftMessageType.MsgHeartbeat,
   RaftMessageType.MsgHeartbeatResp,
+  RaftMessageType.MsgTimeoutNow,
 ]);
 
 /** What the leader knows of one member's log. etcd raft/tracker/progress.go. */
@@ -233,6 +236,8 @@ export class RaftCore {
   private progress = new Map<number, Progress>();
   /** Index of the latest conf change proposed; another waits until it commits. etcd raft.go pendingConfIndex. */
   private pendingConfIndex = 0;
+  /** The member this leader is handing leadership to, if any. etcd raft.go leadTransferee. */
+  private leadTransferee = NONE;
 
   private outbox: RaftMessage[] = [];
   private newlyCommitted: RaftEntry[] = [];
@@ -312,9 +317,24 @@ export class RaftCore {
     return this.tracked(() => this.proposeEntry(RaftEntryType.EntryConfChange, data));
   }
 
+  /**
+   * On the leader: hands leadership to voter `to` (etcd MsgTransferLeader).
+   * Proposals are refused meanwhile; once `to`'s log matches the leader's it
+   * gets MsgTimeoutNow and campaigns at once, with votes granted despite the
+   * lease. Given up after an election timeout without a new leader.
+   */
+  transferLeadership(to: number): void {
+    this.tracked(() => this.startTransfer(to));
+  }
+
+  /** The member a transfer under way goes to, or 0. */
+  get transferee(): number {
+    return this.leadTransferee;
+  }
+
   /** Starts an election now (MsgHup), as swarmkit does to bootstrap a new single-manager cluster. */
   campaign(): void {
-    this.tracked(() => this.hup());
+    this.tracked(() => this.hup(false));
   }
 
   /** Drains the messages to send, the newly committed entries and whether the role, term or leader changed. */
@@ -343,7 +363,8 @@ export class RaftCore {
     const result = action();
     this.applyCommitted();
     // etcd leaves a removed leader in place ("TODO(tbg): step down"); swarmkit transfers leadership before
-    // removing itself, so here it steps down, after the messages carrying the new commit index are queued.
+    // removing itself, and removes itself only when that fails: then it steps down here, after the messages
+    // carrying the new commit index are queued.
     if (this.state === "leader" && this.removed) this.becomeFollower(this.currentTerm, NONE);
     if (`${this.state}/${this.currentTerm}/${this.lead}` !== before) this.softStateChanged = true;
     return result;
@@ -354,7 +375,7 @@ export class RaftCore {
     this.electionElapsed++;
     if (this.promotable() && this.electionElapsed >= this.randomizedElectionTimeout) {
       this.electionElapsed = 0;
-      this.hup();
+      this.hup(false);
     }
   }
 
@@ -366,6 +387,8 @@ export class RaftCore {
       this.electionElapsed = 0;
       if (this.checkQuorumEnabled) this.checkQuorumActive();
       if (this.state !== "leader") return;
+      // "If current leader cannot transfer leadership in electionTimeout, it becomes leader again."
+      this.leadTransferee = NONE;
     }
     if (this.heartbeatElapsed >= this.heartbeatTimeout) {
       this.heartbeatElapsed = 0;
@@ -376,6 +399,8 @@ export class RaftCore {
   private proposeEntry(type: RaftEntryType, data: Uint8Array): ProposeResult {
     if (this.removed) return { ok: false, reason: "stopped" };
     if (this.state !== "leader") return { ok: false, reason: "not-leader" };
+    // etcd raft.go stepLeader MsgProp: dropped while leadership is being transferred (ErrProposalDropped).
+    if (this.leadTransferee !== NONE) return { ok: false, reason: "transferring" };
     // etcd raft.go stepLeader MsgProp: one conf change at a time (etcd silently turns a second one into an empty entry).
     if (type === RaftEntryType.EntryConfChange && this.pendingConfIndex > this.committed) return { ok: false, reason: "conf-change-pending" };
     const entry = this.appendEntry(type, data);
@@ -384,17 +409,29 @@ export class RaftCore {
     return { ok: true, index: entry.index, term: entry.term };
   }
 
-  /** etcd raft.go hup: a leader, or a node that is not a voter, does not campaign. */
-  private hup(): void {
+  /** etcd raft.go hup: a leader, or a node that is not a voter, does not campaign. A transfer's campaign says so in its votes. */
+  private hup(transfer: boolean): void {
     if (this.state === "leader" || !this.promotable()) return;
     this.becomeCandidate();
     if (this.poll(this.id, true) === "won") {
       this.becomeLeader();
       return;
     }
+    const context = transfer ? { context: campaignTransferContext } : {};
     for (const to of this.voterSet) {
-      if (to !== this.id) this.send({ type: RaftMessageType.MsgVote, to, index: this.log.lastIndex, logTerm: this.log.lastTerm() });
+      if (to !== this.id) this.send({ type: RaftMessageType.MsgVote, to, index: this.log.lastIndex, logTerm: this.log.lastTerm(), ...context });
     }
+  }
+
+  /** etcd raft.go stepLeader MsgTransferLeader. */
+  private startTransfer(to: number): void {
+    if (this.state !== "leader" || to === this.id) return;
+    const pr = this.progress.get(to);
+    if (pr === undefined || this.leadTransferee === to) return;
+    this.electionElapsed = 0;
+    this.leadTransferee = to;
+    if (pr.match === this.log.lastIndex) this.send({ type: RaftMessageType.MsgTimeoutNow, to });
+    else this.sendAppend(to, true);
   }
 
   // -------------------------------------------------------------------------
@@ -412,6 +449,7 @@ export class RaftCore {
     this.votes.clear();
     this.progress = new Map();
     this.pendingConfIndex = 0;
+    this.leadTransferee = NONE;
   }
 
   private becomeFollower(term: number, lead: number): void {
@@ -477,8 +515,9 @@ export class RaftCore {
   /** A higher term makes this node a follower of it, unless the message is a vote and the leader lease holds. */
   private acceptHigherTerm(m: RaftMessage): boolean {
     // etcd raft.go Step: "if a server receives a RequestVote request within the minimum election timeout of
-    // hearing from a current leader, it does not update its term or grant its vote" (inLease).
-    if (m.type === RaftMessageType.MsgVote && this.inLease()) return false;
+    // hearing from a current leader, it does not update its term or grant its vote" (inLease), unless the
+    // vote is a leadership transfer's ("force").
+    if (m.type === RaftMessageType.MsgVote && !isTransferVote(m) && this.inLease()) return false;
     const fromLeader = m.type === RaftMessageType.MsgApp || m.type === RaftMessageType.MsgHeartbeat;
     this.becomeFollower(m.term, fromLeader ? m.from : NONE);
     return true;
@@ -511,6 +550,8 @@ export class RaftCore {
   }
 
   private stepFollower(m: RaftMessage): void {
+    // etcd raft.go stepFollower MsgTimeoutNow: the leader hands over; campaign now, as a transfer.
+    if (m.type === RaftMessageType.MsgTimeoutNow) return this.hup(true);
     if (m.type !== RaftMessageType.MsgApp && m.type !== RaftMessageType.MsgHeartbeat) return;
     this.electionElapsed = 0;
     this.lead = m.from;
@@ -605,6 +646,8 @@ export class RaftCore {
     if (!this.commitAndBroadcast() && wasPaused) this.sendAppend(m.from, true);
     // Send what else there is, without empty messages for the commit index alone.
     while (this.sendAppend(m.from, false));
+    // The transferee has caught up: it may campaign now.
+    if (m.from === this.leadTransferee && pr.match === this.log.lastIndex) this.send({ type: RaftMessageType.MsgTimeoutNow, to: m.from });
   }
 
   /** Commits what a quorum holds; when that advances, tells every follower at once. */
@@ -728,6 +771,11 @@ export class RaftCore {
       ...fields,
     });
   }
+}
+
+/** A MsgVote whose context is `campaignTransfer`. */
+function isTransferVote(m: RaftMessage): boolean {
+  return m.context !== undefined && sameBytes(m.context, campaignTransferContext);
 }
 
 // ---------------------------------------------------------------------------

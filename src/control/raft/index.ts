@@ -10,6 +10,7 @@ export {
   type RaftMessage,
   type RaftConfChange,
   raftMethod,
+  campaignTransferContext,
   encodeRaftEntry,
   decodeRaftEntry,
   encodeRaftMessage,

@@ -61,7 +61,7 @@ export interface RaftEntry {
   readonly data: Uint8Array;
 }
 
-/** raftpb.Message, the fields this model uses (no snapshot, no context). */
+/** raftpb.Message, the fields this model uses (no snapshot). */
 export interface RaftMessage {
   readonly type: RaftMessageType;
   /** Raft ID of the recipient. */
@@ -82,7 +82,15 @@ export interface RaftMessage {
   readonly reject: boolean;
   /** A rejected MsgAppResp: the index the leader should probe from. */
   readonly rejectHint: number;
+  /** MsgVote of a leadership transfer: `campaignTransfer`; absent (nil) otherwise. */
+  readonly context?: Uint8Array;
 }
+
+/**
+ * The context of the votes a leadership transfer's candidate asks for: voters
+ * grant them even while they hear from a leader. etcd raft.go `campaignTransfer`.
+ */
+export const campaignTransferContext: Uint8Array = new TextEncoder().encode("CampaignTransfer");
 
 /** raftpb.ConfChange { ID = 1; Type = 2; NodeID = 3; Context = 4 }: the data of an EntryConfChange. */
 export interface RaftConfChange {
@@ -126,7 +134,9 @@ export function encodeRaftEntry(entry: RaftEntry): Uint8Array {
 export function encodeRaftMessage(m: RaftMessage): Uint8Array {
   const w = new ProtoWriter().uintAlways(1, m.type).uintAlways(2, m.to).uintAlways(3, m.from).uintAlways(4, m.term).uintAlways(5, m.logTerm).uintAlways(6, m.index);
   for (const e of m.entries) w.message(7, encodeRaftEntry(e));
-  return w.uintAlways(8, m.commit).message(9, EMPTY_SNAPSHOT).uintAlways(10, m.reject).uintAlways(11, m.rejectHint).finish();
+  w.uintAlways(8, m.commit).message(9, EMPTY_SNAPSHOT).uintAlways(10, m.reject).uintAlways(11, m.rejectHint);
+  if (m.context !== undefined) w.message(12, m.context);
+  return w.finish();
 }
 
 /** Typed access to one decoded message's fields; the first wrong type or value is kept as the reason. */
@@ -195,7 +205,7 @@ export function decodeRaftEntry(bytes: Uint8Array): Decoded<RaftEntry> {
   }));
 }
 
-/** Decodes a raftpb.Message; the snapshot, context and unknown fields are skipped. */
+/** Decodes a raftpb.Message; the snapshot and unknown fields are skipped. */
 export function decodeRaftMessage(bytes: Uint8Array): Decoded<RaftMessage> {
   let entryBytes: Uint8Array[] = [];
   const top = decodeWith("raftpb.Message", bytes, (r) => {
@@ -211,6 +221,7 @@ export function decodeRaftMessage(bytes: Uint8Array): Decoded<RaftMessage> {
       commit: r.uint(8, "commit"),
       reject: r.uint(10, "reject") !== 0,
       rejectHint: r.uint(11, "rejectHint"),
+      ...(r.has(12) ? { context: r.bytes(12, "context").slice() } : {}),
     };
   });
   if (!top.ok) return top;

@@ -416,3 +416,58 @@ describe("raft membership", () => {
     expect(cluster.node(leaderId).role).toBe("follower");
   });
 });
+
+describe("raft leadership transfer (etcd MsgTransferLeader, swarmkit TransferLeadership)", () => {
+  it("hands leadership to an up-to-date follower within the lease: MsgTimeoutNow, then a transfer campaign the others grant", () => {
+    const cluster = electedCluster([1, 2, 3], 5);
+    const leader = cluster.leader();
+    const from = cluster.leadersNow()[0]!;
+    const to = cluster.ids.find((id) => id !== from)!;
+    const term = leader.term;
+    leader.transferLeadership(to);
+    expect(leader.transferee).toBe(to);
+    const sent = leader.ready().messages;
+    expect(sent).toMatchObject([{ type: RaftMessageType.MsgTimeoutNow, to, term }]);
+    cluster.node(to).step(sent[0]!);
+    const votes = cluster.node(to).ready().messages;
+    expect(votes.map((m) => [m.type, m.term, new TextDecoder().decode(m.context)])).toEqual(
+      cluster.ids.filter((id) => id !== to).map(() => [RaftMessageType.MsgVote, term + 1, "CampaignTransfer"]),
+    );
+    for (const vote of votes) cluster.node(vote.to).step(vote);
+    cluster.flush();
+    // No tick passed: every follower was within its lease, and still granted the transfer's votes.
+    expect(cluster.leadersNow()).toEqual([to]);
+    expect(cluster.node(to).term).toBe(term + 1);
+    expect(cluster.node(from).leaderId).toBe(to);
+  });
+
+  it("brings a lagging transferee up to date first, and refuses proposals meanwhile", () => {
+    const cluster = electedCluster([1, 2, 3], 6);
+    const from = cluster.leadersNow()[0]!;
+    const [to, other] = cluster.ids.filter((id) => id !== from) as [number, number];
+    cluster.partition([from, other], [to]);
+    expect(cluster.leader().propose(text("while cut off")).ok).toBe(true);
+    cluster.flush();
+    cluster.heal();
+    const leader = cluster.leader();
+    leader.transferLeadership(to);
+    expect(leader.ready().messages).toMatchObject([{ type: RaftMessageType.MsgApp, to }]);
+    expect(leader.propose(text("during the transfer"))).toEqual({ ok: false, reason: "transferring" });
+    cluster.tickUntil(() => cluster.leadersNow().length === 1 && cluster.leadersNow()[0] === to, 2);
+    expect(proposals(cluster.applied.get(to)!)).toEqual(["while cut off"]);
+  });
+
+  it("gives up after an election timeout when the transferee never answers, and leads on", () => {
+    const cluster = electedCluster([1, 2, 3], 7);
+    const from = cluster.leadersNow()[0]!;
+    const to = cluster.ids.find((id) => id !== from)!;
+    cluster.partition([from, ...cluster.ids.filter((id) => id !== from && id !== to)], [to]);
+    cluster.leader().transferLeadership(to);
+    cluster.flush();
+    expect(cluster.leader().propose(text("x")).ok).toBe(false);
+    cluster.tick(electionTicks);
+    expect(cluster.leadersNow()).toEqual([from]);
+    expect(cluster.leader().transferee).toBe(0);
+    expect(cluster.leader().propose(text("after")).ok).toBe(true);
+  });
+});

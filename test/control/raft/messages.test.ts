@@ -5,6 +5,7 @@ import {
   RaftEntryType,
   RaftMessageType,
   type RaftMessage,
+  campaignTransferContext,
   decodeConfChange,
   decodeProcessRaftMessageRequest,
   decodeProcessRaftMessageResponse,
@@ -31,18 +32,22 @@ const entry = fc.record({
   data: fc.uint8Array({ maxLength: 64 }),
 });
 
-const message: fc.Arbitrary<RaftMessage> = fc.record({
-  type: fc.constantFrom(...Object.values(RaftMessageType)),
-  to: id,
-  from: id,
-  term: id,
-  logTerm: id,
-  index: id,
-  entries: fc.array(entry, { maxLength: 4 }),
-  commit: id,
-  reject: fc.boolean(),
-  rejectHint: id,
-});
+const message: fc.Arbitrary<RaftMessage> = fc.record(
+  {
+    type: fc.constantFrom(...Object.values(RaftMessageType)),
+    to: id,
+    from: id,
+    term: id,
+    logTerm: id,
+    index: id,
+    entries: fc.array(entry, { maxLength: 4 }),
+    commit: id,
+    reject: fc.boolean(),
+    rejectHint: id,
+    context: fc.uint8Array({ maxLength: 24 }),
+  },
+  { requiredKeys: ["type", "to", "from", "term", "logTerm", "index", "entries", "commit", "reject", "rejectHint"] },
+);
 
 const heartbeat: RaftMessage = {
   type: RaftMessageType.MsgHeartbeat,
@@ -64,6 +69,14 @@ describe("raftpb wire format", () => {
     const expected = "0808 1002 1801 2003 2800 3000 4005 4a0a 1208 0a02 2800 1000 1800 5000 5800";
     expect(hex(encodeRaftMessage(heartbeat))).toBe(expected.replaceAll(" ", ""));
     expect(decodeRaftMessage(fromHex(expected))).toEqual({ ok: true, value: heartbeat });
+  });
+
+  it("writes a transfer's MsgVote with its context, CampaignTransfer, after rejectHint (field 12)", () => {
+    const vote: RaftMessage = { ...heartbeat, type: RaftMessageType.MsgVote, commit: 0, index: 4, logTerm: 3, context: campaignTransferContext };
+    // type=5 to=2 from=1 term=3 logTerm=3 index=4 commit=0, the empty snapshot, reject, rejectHint, then context = "CampaignTransfer".
+    const expected = `0805 1002 1801 2003 2803 3004 4000 4a0a 1208 0a02 2800 1000 1800 5000 5800 6210 ${hex(new TextEncoder().encode("CampaignTransfer"))}`;
+    expect(hex(encodeRaftMessage(vote))).toBe(expected.replaceAll(" ", ""));
+    expect(decodeRaftMessage(fromHex(expected.replaceAll(" ", "")))).toEqual({ ok: true, value: vote });
   });
 
   it("encodes an Entry as Type, Term, Index, then Data, leaving out empty data", () => {

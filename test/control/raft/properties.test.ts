@@ -20,7 +20,8 @@ type Fault =
   | { readonly kind: "partition"; readonly sides: number; readonly ticks: number }
   | { readonly kind: "heal"; readonly ticks: number }
   | { readonly kind: "drops"; readonly percent: number; readonly ticks: number }
-  | { readonly kind: "propose"; readonly count: number; readonly ticks: number };
+  | { readonly kind: "propose"; readonly count: number; readonly ticks: number }
+  | { readonly kind: "transfer"; readonly pick: number; readonly ticks: number };
 
 const ticks = fc.integer({ min: 0, max: 3 * electionTicks });
 const fault: fc.Arbitrary<Fault> = fc.oneof(
@@ -32,6 +33,7 @@ const fault: fc.Arbitrary<Fault> = fc.oneof(
   fc.record({ kind: fc.constant("heal" as const), ticks }),
   fc.record({ kind: fc.constant("drops" as const), percent: fc.integer({ min: 0, max: 40 }), ticks }),
   fc.record({ kind: fc.constant("propose" as const), count: fc.integer({ min: 1, max: 5 }), ticks }),
+  fc.record({ kind: fc.constant("transfer" as const), pick: fc.nat(), ticks }),
 );
 
 const scenario = fc.record({
@@ -177,6 +179,7 @@ function safetyPhase(cluster: FaultyCluster, faults: readonly Fault[]): void {
     } else if (f.kind === "partition") cluster.partition(f.sides);
     else if (f.kind === "heal") cluster.heal();
     else if (f.kind === "drops") cluster.dropPercent = f.percent;
+    else if (f.kind === "transfer") cluster.leaderNow()?.transferLeadership(cluster.ids[f.pick % cluster.ids.length]!);
     else {
       for (let i = 0; i < f.count; i++) cluster.leaderNow()?.propose(new TextEncoder().encode(`safety-${proposal++}`));
     }
