@@ -208,7 +208,7 @@ export function connectionErrorText(failure: TlsFailure, target: string): string
       return handshake(`x509: ${failure.detail.startsWith("certificate signed by unknown authority (possibly") ? failure.detail : "certificate signed by unknown authority"}`);
     case "expired":
     case "not-yet-valid":
-      return handshake("x509: certificate has expired or is not yet valid");
+      return handshake(goExpiredText(failure));
     case "bad-certificate":
       return handshake(`x509: ${failure.detail}`);
     case "handshake-timeout":
@@ -216,6 +216,19 @@ export function connectionErrorText(failure: TlsFailure, target: string): string
     default:
       return handshake(`${failure.reason}: ${failure.detail}`);
   }
+}
+
+/**
+ * crypto/x509 CertificateInvalidError for Expired, with the Detail Go has
+ * added since 1.14: "current time T is after NotAfter" (or "before
+ * NotBefore"), both as time.RFC3339 in UTC.
+ */
+function goExpiredText(failure: TlsFailure): string {
+  const text = "x509: certificate has expired or is not yet valid";
+  const validity = failure.validity;
+  if (validity === undefined) return text;
+  const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, "Z");
+  return `${text}: current time ${rfc3339(validity.now)} is ${failure.reason === "expired" ? "after" : "before"} ${rfc3339(validity.bound)}`;
 }
 
 /** A call result for a connection that never came up. */

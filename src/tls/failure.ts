@@ -61,6 +61,8 @@ export interface TlsFailure {
   readonly detail: string;
   /** With `stream-reset`: why the stream reset. */
   readonly streamReset?: StreamResetReason;
+  /** With `expired` or `not-yet-valid` found here: when, and the certificate's bound it fell outside. */
+  readonly validity?: { readonly now: Date; readonly bound: Date };
 }
 
 /**

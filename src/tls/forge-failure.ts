@@ -43,5 +43,5 @@ export function failureOfForgeError(error: ForgeError, context: FailureContext):
   }
   const problem = context.certificateProblem;
   const reason = problem?.reason ?? (error.message === NO_CLIENT_CERTIFICATE ? "no-certificate" : byAlert);
-  return { reason, origin: "local", alert, detail: problem?.detail ?? error.message };
+  return { reason, origin: "local", alert, detail: problem?.detail ?? error.message, ...(problem?.validity === undefined ? {} : { validity: problem.validity }) };
 }

@@ -17,6 +17,14 @@ import type { TrustStore } from "./trust-store.js";
 export interface CertificateProblem {
   readonly reason: Extract<TlsFailureReason, "bad-certificate" | "unknown-ca" | "expired" | "not-yet-valid">;
   readonly detail: string;
+  /** For `expired` and `not-yet-valid`: the time of the check and the bound it fell outside. */
+  readonly validity?: CertificateValidityProblem;
+}
+
+/** When a certificate was checked, and the NotBefore or NotAfter it fell outside. */
+export interface CertificateValidityProblem {
+  readonly now: Date;
+  readonly bound: Date;
 }
 
 const CERTIFICATE_ERRORS = forgePkiSlot.certificateError;
@@ -51,9 +59,9 @@ export function classifyChainError(
   if (verified === CERTIFICATE_ERRORS.certificate_expired) {
     const { notBefore, notAfter } = cert.validity;
     if (now < notBefore) {
-      return { reason: "not-yet-valid", detail: `${what} not yet valid: NotBefore ${notBefore.toISOString()} is after ${now.toISOString()}` };
+      return { reason: "not-yet-valid", detail: `${what} not yet valid: NotBefore ${notBefore.toISOString()} is after ${now.toISOString()}`, validity: { now, bound: notBefore } };
     }
-    return { reason: "expired", detail: `${what} expired: NotAfter ${notAfter.toISOString()} is before ${now.toISOString()}` };
+    return { reason: "expired", detail: `${what} expired: NotAfter ${notAfter.toISOString()} is before ${now.toISOString()}`, validity: { now, bound: notAfter } };
   }
   const top = depth === chain.length - 1;
   if (verified === CERTIFICATE_ERRORS.unknown_ca || (top && !trust.signed(cert))) {

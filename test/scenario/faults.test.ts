@@ -250,7 +250,7 @@ describe("running fault steps", () => {
           "  - docker swarm init",
           "  - {run: docker swarm join-token -q worker, capture: TOKEN}",
           "  - clock: {node: worker-1, skew: -2h}",
-          '  - {run: "docker swarm join --token $TOKEN manager-1:2377", on: worker-1, expect: {exit-code: 1, stderr-contains: "x509: certificate has expired or is not yet valid"}}',
+          '  - {run: "docker swarm join --token $TOKEN manager-1:2377", on: worker-1, expect: {exit-code: 1, stderr-contains: \'x509: certificate has expired or is not yet valid: current time 2025-12-31T22:00:00Z is before 2025-12-31T23:00:00Z"\'}}',
           "  - clock: {node: worker-2, skew: 50m}",
           '  - {run: "docker swarm join --token $TOKEN manager-1:2377", on: worker-2, expect: {stdout-contains: "This node joined a swarm as a worker."}}',
           "",

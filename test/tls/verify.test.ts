@@ -27,8 +27,12 @@ describe("classifying a refused chain", () => {
     expect(classifyChainError(expired, [leaf], 0, trust, dateAt(instant(days(91))))).toEqual({
       reason: "expired",
       detail: "certificate expired: NotAfter 2026-04-01T00:00:00.000Z is before 2026-04-02T00:00:00.000Z",
+      validity: { now: new Date("2026-04-02T00:00:00Z"), bound: new Date("2026-04-01T00:00:00Z") },
     });
-    expect(classifyChainError(expired, [leaf], 0, trust, dateAt(instant(-hours(2)))).reason).toBe("not-yet-valid");
+    expect(classifyChainError(expired, [leaf], 0, trust, dateAt(instant(-hours(2))))).toMatchObject({
+      reason: "not-yet-valid",
+      validity: { now: new Date("2025-12-31T22:00:00Z"), bound: leaf.validity.notBefore },
+    });
   });
 
   it("calls a chain whose top no trusted root signed unknown CA, even when a root has its issuer's name", () => {
