@@ -15,6 +15,8 @@ export const shellCommands: ReadonlyArray<{ readonly name: string; readonly usag
   { name: "show", usage: "show timeline [N] | show wire", does: "the next scheduled events; what crossed the wire, by path" },
   { name: "capture", usage: "capture [NODE] [PATH] [N]", does: "the last N packets on the underlay (to or from NODE; PATH: esp, vxlan, gossip, control, other), as an eavesdropper sees them" },
   { name: "next", usage: "next [N|all]", does: "run the scenario's next N timeline steps (with --before-steps)" },
+  { name: "crash", usage: "crash NODE | restart NODE | isolate NODE | heal", does: "power a machine off or back on, cut it from every other, heal every partition" },
+  { name: "do", usage: "do STEP", does: "run one timeline step as a scenario file writes it: do {partition: [[manager-1], [worker-1]]}, do {wait: 30s}" },
   { name: "echo", usage: "echo WORDS", does: "print words, with $NAME expanded" },
   { name: "time", usage: "time", does: "the simulated time now" },
   { name: "help", usage: "help", does: "this list" },
@@ -75,7 +77,7 @@ export function complete(line: string, nodeNames: readonly string[]): [string[],
 
 function candidates(before: readonly string[], nodeNames: readonly string[]): readonly string[] {
   const [first, second] = before;
-  if (first === undefined) return [...new Set(shellCommands.map((c) => c.name)), "nodes", "quit"];
+  if (first === undefined) return [...new Set(shellCommands.map((c) => c.name)), "nodes", "quit", "restart", "isolate", "heal"];
   switch (first) {
     case "node":
       return before.length === 1 ? ["use", "ls"] : second === "use" && before.length === 2 ? nodeNames : [];
@@ -85,6 +87,10 @@ function candidates(before: readonly string[], nodeNames: readonly string[]): re
       return [...nodeNames, "esp", "vxlan", "gossip", "control", "other"];
     case "until":
       return before.length === 1 ? untilWords : second === "event" && before.length === 2 ? eventKinds : ["--within"];
+    case "crash":
+    case "restart":
+    case "isolate":
+      return before.length === 1 ? nodeNames : [];
     case "docker":
       return before.length <= 2 ? (dockerWords[before.length === 1 ? "" : second!] ?? nodeNames) : [...nodeNames, ...nodeNames.map((n) => `${n}:2377`)];
     default:

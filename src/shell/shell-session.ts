@@ -6,7 +6,10 @@
  * prints what comes back, and tests call `run` directly.
  */
 
-import { type ScenarioRunOptions, type Scenario, ScenarioSession } from "../scenario/index.js";
+import { parse as parseYaml } from "yaml";
+import type { StepDescription } from "../api/description.js";
+import { readStep } from "../api/load-description.js";
+import { type ScenarioRunOptions, type Scenario, ScenarioError, ScenarioSession } from "../scenario/index.js";
 import type { KeyCache } from "../pki/index.js";
 import { type Instant, formatInstant, tryParseDuration } from "../sim/index.js";
 import { advance, step, stepLimit, until, untilDefaultWithin, untilTargets } from "./clock-commands.js";
@@ -116,6 +119,14 @@ export class ShellSession {
         return reply(this.echo(text.slice(4).trim()));
       case "time":
         return reply(`${formatInstant(this.world.sim.now)}\n`);
+      case "do":
+        return reply(this.doStep(text.slice(2).trim()));
+      case "crash":
+      case "restart":
+      case "isolate":
+        return reply(args.length === 1 ? this.runStepDescription({ [word]: args[0]! } as StepDescription) : `usage: ${word} NODE\n`);
+      case "heal":
+        return reply(args.length === 0 ? this.runStepDescription({ heal: "all" }) : "usage: heal\n");
       default:
         return reply(unknownCommand(word));
     }
@@ -149,6 +160,30 @@ export class ShellSession {
         return `${out.stdout}${out.stderr}`;
       }
     }
+  }
+
+  /** `do STEP`: one timeline step as a scenario file writes it, in YAML flow style. */
+  private doStep(text: string): string {
+    if (text === "") return "usage: do STEP, a timeline step as a scenario file writes it (do {partition: [[manager-1], [worker-1, worker-2]]})\n";
+    let value: unknown;
+    try {
+      value = parseYaml(text);
+    } catch (error) {
+      return `do: not a YAML step: ${error instanceof Error ? error.message.split("\n")[0]!.replace(/:$/, "") : String(error)}\n`;
+    }
+    return this.runStepDescription(value as StepDescription);
+  }
+
+  /** Reads `description` as the scenario file's step language does and runs it now; its text, or why it was refused. */
+  private runStepDescription(description: StepDescription): string {
+    let step;
+    try {
+      step = readStep(this.scenario, description, this.world.variables.keys());
+    } catch (error) {
+      if (!(error instanceof ScenarioError)) throw error;
+      return error.problems.map((p) => `do: ${p.message}\n`).join("");
+    }
+    return stepText(this.world.runStep(step, -1));
   }
 
   private nodeCommand(args: readonly string[]): string {

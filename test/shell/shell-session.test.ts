@@ -163,3 +163,41 @@ steps:
     expect(session.run("next 2").text).toBe("the timeline has run to its end\n");
   });
 });
+
+describe("ShellSession faults and timeline steps", () => {
+  const faults = new ShellSession(
+    scenarioOf(`name: faults
+seed: 4
+cluster: {managers: 3, workers: 1, rsaBits: 1024, gossip: false}
+steps: []
+`),
+  );
+  const run = (line: string) => faults.run(line).text;
+
+  it("crashes and restarts a machine, and partitions and heals, as a scenario's fault steps do", () => {
+    faults.start();
+    expect(run("crash manager-1")).toMatch(/^\[\+00:00:00\.\d{6}\] crash manager-1\n\n$/);
+    run("advance 30s");
+    const machines = run("nodes");
+    expect(machines).toMatch(/\nmanager-1 \* +10\.0\.0\.1 +linux +manager +active +down\n/);
+    expect(machines.match(/ leader /g)).toHaveLength(1);
+    expect(run("restart manager-1")).toContain("] restart manager-1\n");
+    expect(run("do {partition: [[worker-1], [manager-1, manager-2, manager-3]]}")).toContain("] partition [worker-1] [manager-1, manager-2, manager-3]\n");
+    expect(run("heal")).toContain("] heal\n");
+    const before = faults.run("time").text;
+    expect(run("do {wait: 10s}")).toContain("] wait 10s\n");
+    expect(run("time")).not.toBe(before);
+    expect(run("do {check: {nodes: {worker-1: {status: ready}}}}")).toContain("ok     worker-1 status ready: ready\n");
+  });
+
+  it("refuses a step the scenario file would refuse, in its words, and runs nothing", () => {
+    const now = run("time");
+    expect(run("do")).toMatch(/^usage: do STEP/);
+    expect(run("do {crash: nobody}")).toBe('do: expected one of manager-1, manager-2, manager-3, worker-1 for crash, got "nobody" (in {"crash":"nobody"})\n');
+    expect(run("do [")).toBe("do: not a YAML step: Flow sequence must end with a ] at line 1, column 2\n");
+    expect(run("crash")).toBe("usage: crash NODE\n");
+    expect(run("heal now")).toBe("usage: heal\n");
+    expect(run("time")).toBe(now);
+    expect(faults.completions("crash m")).toEqual([["manager-1", "manager-2", "manager-3"], "m"]);
+  });
+});
