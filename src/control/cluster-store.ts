@@ -67,6 +67,8 @@ export interface StoredNode {
   certificate: CertificateRecord;
   /** Its TLS state as it last reported it (api NodeDescription.TLSInfo); none before its first report. */
   tlsInfo?: NodeTlsInfo;
+  /** Its platform as it last reported it (api NodeDescription.platform); none before its first report. */
+  platform?: { readonly os: string; readonly architecture: string };
   /** When the node object was created. */
   readonly createdAt: Instant;
 }
@@ -160,6 +162,8 @@ export interface StoredService {
   readonly replicas: number;
   /** api Annotations.labels (`--label`). */
   readonly labels: Readonly<Record<string, string>>;
+  /** api Placement.constraints (`--constraint`), as given; none when absent. */
+  readonly constraints?: readonly string[];
   /** api Endpoint.VirtualIPs: one per network, once allocated (empty until then). */
   readonly virtualIps: readonly VirtualIp[];
   /** api Meta.version.index: bumped by each update (`docker service scale`). */

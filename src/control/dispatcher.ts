@@ -293,11 +293,13 @@ export function callerIdOf(store: ClusterStore, peer: TlsPeer | null, forwarded:
   return authorizeOrgAndRole(callerOf(peer, forwarded, state.clusterId), state.clusterId, new Set(state.removedNodes.keys()), [WorkerOu, ManagerOu]);
 }
 
-/** What a node's description reports that the store keeps: hostname and TLS info. */
+/** What a node's description reports that the store keeps: hostname, platform and TLS info. */
 function reportedOf(description: NodeDescription): Partial<StoredNode> {
   const tls = description.tlsInfo;
+  const { os, architecture } = description.platform;
   return {
     ...(description.hostname === "" ? {} : { hostname: description.hostname }),
+    ...(os === "" ? {} : { platform: { os, architecture } }),
     ...(tls === undefined
       ? {}
       : {

@@ -193,3 +193,4 @@ export { type ResourceAllocatorOptions, ResourceAllocator } from "./resource-all
 export { type TaskStatusReport, type ReportedStatus, type AssignmentsOutcome, AssignedTasks } from "./agent-assignments.js";
 export { type CallOutcome, type AttachOutcome, AgentTaskCalls } from "./agent-calls.js";
 export { type AgentEvents } from "./agent.js";
+export { type PlacementConstraint, parseConstraints, nodeMatches } from "./constraints.js";

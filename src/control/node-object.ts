@@ -33,7 +33,7 @@ export function nodeObjectOf(node: StoredNode, manager?: ManagerStatusView): Nod
     },
     description: {
       hostname: node.hostname,
-      platform: { architecture: "x86_64", os: "linux" },
+      platform: node.platform ?? { architecture: "x86_64", os: "linux" },
       ...(tls === undefined
         ? {}
         : {

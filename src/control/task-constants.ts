@@ -63,11 +63,20 @@ export const sessionClosedMessage = "agent: session closed";
 export const attachTimedOutMessage = "attaching to network failed, make sure your network options are correct and check manager logs: context deadline exceeded";
 
 /**
- * scheduler/filter.go ReadyFilter.Explain and scheduler.go noSuitableNode:
- * why a task waits, when `unavailable` nodes failed the readiness check
- * (`no suitable node (2 nodes not available for new tasks)`).
+ * scheduler.go noSuitableNode and pipeline.go Explain: why a task waits,
+ * each filter's failures (nodes not ready, nodes its placement constraints
+ * ruled out), most failures first, joined with "; " (`no suitable node
+ * (scheduling constraints not satisfied on 2 nodes; 1 node not available
+ * for new tasks)`). A node counts under the first filter it fails.
  */
-export function noSuitableNodeError(unavailable: number): string {
-  if (unavailable === 0) return "no suitable node";
-  return `no suitable node (${unavailable === 1 ? "1 node" : `${unavailable} nodes`} not available for new tasks)`;
+export function noSuitableNodeError(unavailable: number, unsatisfied = 0): string {
+  const nodes = (n: number) => (n === 1 ? "1 node" : `${n} nodes`);
+  // Pipeline order (ReadyFilter before ConstraintFilter) for equal counts.
+  const explained = [
+    { failures: unavailable, text: `${nodes(unavailable)} not available for new tasks` },
+    { failures: unsatisfied, text: `scheduling constraints not satisfied on ${nodes(unsatisfied)}` },
+  ]
+    .filter((e) => e.failures > 0)
+    .sort((a, b) => b.failures - a.failures);
+  return explained.length === 0 ? "no suitable node" : `no suitable node (${explained.map((e) => e.text).join("; ")})`;
 }

@@ -92,11 +92,14 @@ export type TaskRuntime = { readonly container: ContainerSpecMessage } | { reado
 /**
  * specs.proto TaskSpec, the parts modelled: { oneof runtime { ContainerSpec container = 1;
  * NetworkAttachmentSpec attachment = 8; } RestartPolicy restart = 4; repeated NetworkAttachmentConfig networks = 7; }
- * (2 resources, 5 placement, 6 log_driver, 9 force_update, 10 generic: not modelled).
+ * Placement placement = 5 { repeated string constraints = 1; } }
+ * (2 resources, 6 log_driver, 9 force_update, 10 generic, the rest of Placement: not modelled).
  */
 export interface TaskSpecMessage {
   readonly runtime?: TaskRuntime;
   readonly restart?: RestartPolicyMessage;
+  /** Placement.constraints; the Placement is nullable (absent: no constraints). */
+  readonly constraints?: readonly string[];
   readonly networks: readonly NetworkAttachmentConfigMessage[];
 }
 
@@ -236,6 +239,7 @@ function encodeTaskSpec(s: TaskSpecMessage): Uint8Array {
     if (s.restart.delayUs !== undefined) restart.message(2, encodeDuration(s.restart.delayUs));
     w.message(4, restart.finish());
   }
+  if (s.constraints !== undefined) w.message(5, writeStrings(new ProtoWriter(), 1, s.constraints).finish());
   for (const n of s.networks) w.message(7, encodeNetworkAttachmentConfig(n));
   if (runtime !== undefined && "attachment" in runtime) w.message(8, new ProtoWriter().string(1, runtime.attachment.containerId).finish());
   return w.finish();
@@ -249,9 +253,10 @@ function readTaskSpec(r: MessageReader): TaskSpecMessage {
     const delayUs = p.optionalMessage(2, "delay", readDuration);
     return delayUs === undefined ? { condition: p.uint(1) } : { condition: p.uint(1), delayUs };
   });
+  const constraints = r.optionalMessage(5, "placement", (p) => readStrings(p, 1));
   const networks = r.messages(7, "networks", readNetworkAttachmentConfig);
   const runtime: TaskRuntime | undefined = container !== undefined ? { container } : attachment !== undefined ? { attachment } : undefined;
-  return { ...(runtime === undefined ? {} : { runtime }), ...(restart === undefined ? {} : { restart }), networks };
+  return { ...(runtime === undefined ? {} : { runtime }), ...(restart === undefined ? {} : { restart }), ...(constraints === undefined ? {} : { constraints }), networks };
 }
 
 function encodeEndpoint(e: EndpointMessage): Uint8Array {

@@ -42,10 +42,11 @@ export function instantOfUnixMicros(micros: UnixMicros, epochUnixMs: number = CA
 /** docker/cli service create: a replicated service's tasks restart on any exit, after the default delay. */
 const defaultRestart = { condition: RestartCondition.any, delayUs: restartDelayUs };
 
-function taskSpecOf(container: TaskContainer, networks: readonly string[]): TaskSpecMessage {
+function taskSpecOf(container: TaskContainer, networks: readonly string[], constraints: readonly string[] | undefined): TaskSpecMessage {
   return {
     runtime: { container: { image: container.image, args: container.args } },
     restart: defaultRestart,
+    ...(constraints === undefined || constraints.length === 0 ? {} : { constraints }),
     networks: networks.map((target) => ({ target, aliases: [], addresses: [] })),
   };
 }
@@ -58,7 +59,7 @@ export function serviceObjectOf(service: StoredService): ServiceObject {
     meta: { version: service.version, createdAt: unixMicrosAt(service.createdAt), updatedAt: unixMicrosAt(service.updatedAt) },
     spec: {
       annotations: { name: service.name, labels: new Map(Object.entries(service.labels)) },
-      task: taskSpecOf({ serviceName: service.name, image: service.image, args: service.args }, service.networks),
+      task: taskSpecOf({ serviceName: service.name, image: service.image, args: service.args }, service.networks, service.constraints),
       mode: { replicated: { replicas: service.replicas } },
       endpointMode: ResolutionMode.vip,
     },
@@ -86,6 +87,7 @@ export function storedServiceOf(object: ServiceObject): Decoded<StoredService> {
       networks: spec.task.networks.map((n) => n.target),
       replicas: mode.replicated.replicas,
       labels: Object.fromEntries(spec.annotations.labels),
+      ...(spec.task.constraints === undefined || spec.task.constraints.length === 0 ? {} : { constraints: spec.task.constraints }),
       virtualIps: object.endpoint?.virtualIps ?? [],
       version: meta.version,
       createdAt,
@@ -126,7 +128,7 @@ export function taskObjectOf(task: StoredTask, state: ClusterState): TaskObject 
       ? { runtime: { attachment: { containerId: task.attachmentContainerId } }, networks: targets.map((target) => ({ target, aliases: [], addresses: [] })) }
       : container === undefined
         ? { networks: targets.map((target) => ({ target, aliases: [], addresses: [] })) }
-        : taskSpecOf(container, targets);
+        : taskSpecOf(container, targets, state.services.get(task.serviceId)?.constraints);
   const service = state.services.get(task.serviceId);
   const allocated = task.networks.filter((n) => n.addresses.length > 0);
   const status = {

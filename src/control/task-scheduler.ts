@@ -15,6 +15,8 @@ import type { StoreAction } from "./store.js";
 import { assignedMessage, noSuitableNodeError, preassignedMessage } from "./task-constants.js";
 import { byId, placementOrder } from "./task-allocator.js";
 import { stateBefore } from "./task-object.js";
+import { type PlacementConstraint, nodeMatches, parseConstraints } from "./constraints.js";
+import type { StoredService } from "./cluster-store.js";
 import type { ClusterView } from "./task-writer.js";
 
 /** scheduler/filter.go ReadyFilter.Check: a node that may take new tasks. */
@@ -25,6 +27,12 @@ export function nodeReady(node: StoredNode): boolean {
 /** A task that counts on its node (nodeinfo.go addTask: desired to run and not past running). */
 function activeOn(task: StoredTask): boolean {
   return task.nodeId !== "" && !stateBefore("running", task.desiredState) && !stateBefore("running", task.state);
+}
+
+/** A service's placement constraints, parsed (the control API refused any that do not parse). */
+function constraintsOf(service: StoredService | undefined): readonly PlacementConstraint[] {
+  const parsed = parseConstraints(service?.constraints ?? []);
+  return parsed.ok ? parsed.value : [];
 }
 
 /** The tasks on each ready node: in all, and by service. */
@@ -43,11 +51,12 @@ class NodeLoad {
     this.byService.set(key, (this.byService.get(key) ?? 0) + 1);
   }
 
-  /** The node a task of `serviceId` goes to (nodes are sorted by ID, so the first of equals wins). */
-  pick(serviceId: string): StoredNode | undefined {
+  /** The node a task of `serviceId` goes to, among `eligible` (nodes are sorted by ID, so the first of equals wins). */
+  pick(serviceId: string, eligible: (node: StoredNode) => boolean): StoredNode | undefined {
     let best: StoredNode | undefined;
     let bestKey: [number, number] = [Infinity, Infinity];
     for (const node of this.nodes) {
+      if (!eligible(node)) continue;
       const key: [number, number] = [this.byService.get(`${serviceId}/${node.id}`) ?? 0, this.total.get(node.id) ?? 0];
       if (key[0] < bestKey[0] || (key[0] === bestKey[0] && key[1] < bestKey[1])) [best, bestKey] = [node, key];
     }
@@ -76,9 +85,12 @@ export function schedule(view: ClusterView, now: Instant): StoreAction[] {
       actions.push({ kind: "update-task", task: { ...task, state: "assigned", message: preassignedMessage, err: "", stateAt: now, version: task.version + 1 } });
       continue;
     }
-    const node = load.pick(task.serviceId);
+    // filter.go ConstraintFilter: the service's placement constraints, checked on nodes that are ready.
+    const constraints = constraintsOf(view.services.get(task.serviceId));
+    const node = load.pick(task.serviceId, (n) => nodeMatches(constraints, n));
     if (node === undefined) {
-      const err = noSuitableNodeError(nodes.length - ready.length);
+      const unsatisfied = constraints.length === 0 ? 0 : ready.filter((n) => !nodeMatches(constraints, n)).length;
+      const err = noSuitableNodeError(nodes.length - ready.length, unsatisfied);
       if (task.err !== err) actions.push({ kind: "update-task", task: { ...task, err, stateAt: now, version: task.version + 1 } });
       continue;
     }

@@ -107,8 +107,8 @@ function inspect(context: DockerContext, words: readonly string[]): CommandResul
             ? []
             : ["Manager Status:", ` Address:\t\t${node.addr}:2377`, ` Raft Status:\t\t${status.reachable ? "Reachable" : "Unreachable"}`, ` Leader:\t\t${status.leader ? "Yes" : "No"}`]),
           "Platform:",
-          " Operating System:\tlinux",
-          " Architecture:\t\tx86_64",
+          ` Operating System:\t${node.platform?.os ?? "linux"}`,
+          ` Architecture:\t\t${node.platform?.architecture ?? "x86_64"}`,
           `Engine Version:\t\t${MODELLED_ENGINE.version}`,
           "TLS Info:",
           ` TrustRoot:\n${tls.trustRoot}`,
@@ -123,7 +123,7 @@ function inspect(context: DockerContext, words: readonly string[]): CommandResul
         ID: node.id,
         CreatedAt: joinedAt,
         Spec: { Role: node.desiredRole, Availability: node.availability },
-        Description: { Hostname: node.hostname, Engine: { EngineVersion: MODELLED_ENGINE.version }, TLSInfo: { TrustRoot: tls.trustRoot, CertIssuerSubject: tls.issuerSubject, CertIssuerPublicKey: tls.issuerPublicKey } },
+        Description: { Hostname: node.hostname, Platform: { Architecture: node.platform?.architecture ?? "x86_64", OS: node.platform?.os ?? "linux" }, Engine: { EngineVersion: MODELLED_ENGINE.version }, TLSInfo: { TrustRoot: tls.trustRoot, CertIssuerSubject: tls.issuerSubject, CertIssuerPublicKey: tls.issuerPublicKey } },
         Status: { State: node.status, ...(node.statusMessage === "" ? {} : { Message: node.statusMessage }), Addr: node.addr },
         ...(status === undefined ? {} : { ManagerStatus: { Leader: status.leader, Reachability: status.reachable ? "reachable" : "unreachable", Addr: `${node.addr}:2377` } }),
       });

@@ -11,7 +11,7 @@
  * with `-d`.
  */
 
-import { type ClusterStore, type Proposer, type StoreAction, type StoredNetwork, type StoredService, GrpcCode, grpcErrorText } from "../../control/index.js";
+import { type ClusterStore, type Proposer, type StoreAction, type StoredNetwork, type StoredService, GrpcCode, grpcErrorText, parseConstraints } from "../../control/index.js";
 import type { Rng } from "../../sim/index.js";
 import { newId } from "../../pki/index.js";
 import type { DockerContext } from "../cluster.js";
@@ -41,6 +41,7 @@ const specs = {
       { name: "network", type: "stringArray", valueName: "network", usage: "Network attachments" },
       replicas,
       { name: "label", short: "l", type: "stringArray", valueName: "list", usage: "Service labels" },
+      { name: "constraint", type: "stringArray", valueName: "list", usage: "Placement constraints" },
     ],
     args: { min: 1, max: Infinity },
     // create.go: flags.SetInterspersed(false), the words after IMAGE are the container's.
@@ -100,6 +101,10 @@ function create(context: DockerContext, words: readonly string[]): CommandResult
   const image = args[0]!;
   const refused = specRefusal(name, image);
   if (refused !== undefined) return daemonError(grpcErrorText(GrpcCode.invalidArgument, refused));
+  // controlapi/service.go validatePlacement: constraint.Parse's error, as InvalidArgument.
+  const constraints = (flags.get("constraint") as string[] | undefined) ?? [];
+  const placement = parseConstraints(constraints);
+  if (!placement.ok) return daemonError(grpcErrorText(GrpcCode.invalidArgument, placement.reason));
   // controlapi/service.go validateNetworks.
   const ingress = networks.find((n) => n.ingress);
   if (ingress !== undefined) return daemonError(grpcErrorText(GrpcCode.invalidArgument, `Service cannot be explicitly attached to the ingress network "${ingress.name}"`));
@@ -117,6 +122,7 @@ function create(context: DockerContext, words: readonly string[]): CommandResult
     networks: networks.map((n) => n.id),
     replicas: (flags.get("replicas") as number | undefined) ?? 1,
     labels: keyValues((flags.get("label") as string[] | undefined) ?? []),
+    ...(constraints.length === 0 ? {} : { constraints }),
     virtualIps: [],
     version: 0,
     createdAt: now,

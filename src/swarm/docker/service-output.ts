@@ -171,7 +171,7 @@ export function serviceInspectObject(service: StoredService): unknown {
         },
         Resources: { Limits: {}, Reservations: {} },
         RestartPolicy: { Condition: "any", Delay: 5_000_000_000, MaxAttempts: 0 },
-        Placement: {},
+        Placement: service.constraints === undefined ? {} : { Constraints: [...service.constraints] },
         ...(service.networks.length === 0 ? {} : { Networks: service.networks.map((id) => ({ Target: id })) }),
         ForceUpdate: 0,
         Runtime: "container",
