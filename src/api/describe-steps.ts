@@ -91,7 +91,7 @@ function describeCheck(check: ClusterCheck): CheckDescription {
     ...(check.handshakesRefused === undefined ? {} : { "handshakes-refused": describeCount(check.handshakesRefused) }),
     ...(check.drops.length === 0 ? {} : { drops: describeCounts(check.drops) }),
     ...(check.records.length === 0 ? {} : { records: describeCounts(check.records) }),
-    ...(check.leader === undefined ? {} : { leader: check.leader }),
+    ...(check.leader === undefined ? {} : { leader: check.leader.length === 1 ? check.leader[0]! : [...check.leader] }),
     ...(check.nodes.length === 0 ? {} : { nodes }),
     ...(plain === undefined
       ? {}

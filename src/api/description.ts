@@ -108,7 +108,8 @@ export interface CheckDescription {
   readonly "handshakes-refused"?: CountDescription;
   readonly drops?: Readonly<Record<string, CountDescription>>;
   readonly records?: Readonly<Record<string, CountDescription>>;
-  readonly leader?: string;
+  /** The node that leads, or a list of the nodes one of which leads. */
+  readonly leader?: string | readonly string[];
   readonly nodes?: Readonly<Record<string, NodeCheckDescription>>;
   readonly "no-plaintext"?: Strings | { readonly strings?: Strings; readonly paths?: readonly string[]; readonly keys?: boolean };
   readonly exposure?: { readonly readable?: CountDescription; readonly "after-leak"?: CountDescription; readonly "window-min"?: DurationText; readonly "window-max"?: DurationText };

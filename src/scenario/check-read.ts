@@ -7,7 +7,7 @@
  *       rotations: ">= 3"                 # key rotations the leaders made
  *       drops: {overlay.replay: 0, no-key: 0}
  *       handshakes-refused: ">= 1"
- *       leader: manager-2
+ *       leader: manager-2                   # or [manager-2, manager-3]: one of them
  *       nodes:
  *         worker-1: {status: ready, role: worker, keys: 3, primary: middle, keys-like: manager-1}
  *       no-plaintext: ["Welcome to nginx!"]   # on esp, gossip and control, in the eavesdropper's capture
@@ -17,7 +17,7 @@
 
 import { isMap, isScalar } from "yaml";
 import type { Reader, YamlNode } from "./reader.js";
-import { readNodeName } from "./faults.js";
+import { readNodeName, readNodeNames } from "./faults.js";
 import { type WirePath, wirePaths } from "../net/index.js";
 import type { CheckStep, ClusterCheck, CountBound, ExposureCheck, NodeStateCheck, PlaintextCheck } from "./types.js";
 
@@ -158,7 +158,7 @@ export function readClusterCheck(r: Reader, node: YamlNode, names: readonly stri
   const refused = e.has("handshakes-refused") ? readCount(r, get("handshakes-refused"), "check.handshakes-refused") : undefined;
   const drops = e.has("drops") ? readCounts(r, get("drops"), "check.drops") : [];
   const records = e.has("records") ? readCounts(r, get("records"), "check.records") : [];
-  const leader = e.has("leader") ? readNodeName(r, get("leader"), "check.leader", names) : undefined;
+  const leader = e.has("leader") ? readNodeNames(r, get("leader"), "check.leader", names) : undefined;
   let nodes: NodeStateCheck[] | undefined = [];
   const nodesNode = get("nodes");
   if (nodesNode !== undefined) {

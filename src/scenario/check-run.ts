@@ -26,7 +26,8 @@ export function evaluateClusterCheck(check: ClusterCheck, cluster: Cluster, tall
   for (const [kind, bound] of check.records) results.push(countResult(`records ${kind}`, tally.count(kind), bound));
   if (check.leader !== undefined) {
     const leaders = [...cluster.nodes.values()].filter((n) => !n.crashed && n.manager?.isLeader === true).map((n) => n.name);
-    results.push({ ok: leaders.length === 1 && leaders[0] === check.leader, what: `leader ${check.leader}`, expected: check.leader, seen: leaders.length === 0 ? "no leader" : leaders.join(", ") });
+    const expected = check.leader.join(" or ");
+    results.push({ ok: leaders.length === 1 && check.leader.includes(leaders[0]!), what: `leader ${expected}`, expected, seen: leaders.length === 0 ? "no leader" : leaders.join(", ") });
   }
   for (const state of check.nodes) results.push(...evaluateNode(state, cluster));
   if (check.noPlaintext !== undefined) results.push(...evaluateNoPlaintext(check.noPlaintext, cluster, adversary));

@@ -138,8 +138,8 @@ export interface ClusterCheck {
   readonly drops: ReadonlyArray<readonly [string, CountBound]>;
   /** Trace records by kind (`cert.renewed`, `ca.refuse`, ...). */
   readonly records: ReadonlyArray<readonly [string, CountBound]>;
-  /** The node that leads now. */
-  readonly leader?: string;
+  /** The node that leads now: one of these (a list when which manager wins an election depends on the seed). */
+  readonly leader?: readonly string[];
   readonly nodes: readonly NodeStateCheck[];
   readonly noPlaintext?: PlaintextCheck;
   readonly exposure?: ExposureCheck;

@@ -78,6 +78,14 @@ describe("check steps", () => {
     expect(check.at).toBe(hours(13) + 26_000);
   });
 
+  it("take a list of nodes for the leader, one of which must lead", () => {
+    const report = runScenario(scenario("  - check: {leader: [worker-1, manager-1]}\n  - check: {leader: [worker-1]}\n"));
+    const [either, worker] = report.steps.filter((s) => s.kind === "check").map((s) => s.checks[0]!);
+    expect(either).toMatchObject({ ok: true, what: "leader worker-1 or manager-1", seen: "manager-1" });
+    expect(worker).toMatchObject({ ok: false, what: "leader worker-1", seen: "manager-1" });
+    expect(problemsOf("  - check: {leader: []}\n")[0]).toContain("expected at least one node name for check.leader");
+  });
+
   it("fail with what was expected, what was seen, the seed and how to reproduce", () => {
     const report = runScenario(scenario("  - crash: worker-1\n  - check:\n      rotations: '>= 1'\n      nodes:\n        worker-1: {status: ready, primary: newest}\n"));
     expect(report.failures).toBe(3);
