@@ -50,10 +50,10 @@ export function scenarioGroups(files: readonly string[] = shippedScenarios(), co
   return groups.map((g) => g.files.sort());
 }
 
-/** Runs one shipped scenario and expects every expectation met (the report is the failure message). */
-export function runShippedScenario(file: string): void {
+/** Runs one shipped scenario (with its own seed unless told) and expects every expectation met (the report is the failure message). */
+export function runShippedScenario(file: string, seed?: number): void {
   const path = join(scenariosDir, file);
-  const report = runScenario(loadScenario(readFileSync(path, "utf8"), `scenarios/${file}`));
+  const report = runScenario(loadScenario(readFileSync(path, "utf8"), `scenarios/${file}`), seed === undefined ? {} : { seed });
   expect(report.ok, formatReport(report, true)).toBe(true);
 }
 
