@@ -30,7 +30,8 @@ Usage:
                                      check a scenario file without running it
   swarmsim shell [SCENARIO] [--seed N]
                                      a prompt: docker commands on the simulated swarm,
-                                     advance, step, show keyring|sa|certs|members|tables
+                                     advance, step, show keyring|sa|certs|members|tables,
+                                     crash|restart NODE, do STEP (any timeline step)
   swarmsim step SCENARIO [--break KIND]
                                      run a scenario, pausing at every key rotation
   swarmsim --help | --version
