@@ -103,7 +103,10 @@ export class RaftMember extends EventEmitter<RaftMemberEvents> implements Propos
   private readonly addresses = new Map<number, Ipv4Address>();
   /** Members removed by committed conf changes: their messages are refused (swarmkit ErrMemberRemoved). */
   private readonly removed = new Set<number>();
+  /** Leadership signalled to the manager (`leadership` true): leader, and caught up once. */
   private wasLeader = false;
+  /** The index of the last committed entry this member applied. */
+  private appliedIndex = 0;
   /** Learnt it was removed; stopping on the next event. */
   private removing = false;
   private lastState = "";
@@ -341,6 +344,7 @@ export class RaftMember extends EventEmitter<RaftMemberEvents> implements Propos
       } else {
         this.options.store.applyCommitted(entry.index, entry.data);
       }
+      this.appliedIndex = entry.index;
       const waiter = this.waiting.get(entry.index);
       if (waiter === undefined) continue;
       this.waiting.delete(entry.index);
@@ -364,7 +368,10 @@ export class RaftMember extends EventEmitter<RaftMemberEvents> implements Propos
       if (!hadLeader && this.core.leaderId !== 0) this.emit("leaderKnown", this.core.leaderId);
       if (this.core.leaderId !== 0 && this.core.leaderId !== this.raftId) this.endTransfer(true);
     }
-    const leader = this.core.role === "leader";
+    // raft.go Run: a new leader signals its leadership (and the manager starts the leader's services,
+    // the key manager among them) only once it has applied every entry of its log (caughtUp), so that
+    // they start from the state the previous leader left, not from entries it had yet to apply.
+    const leader = this.core.role === "leader" && (this.wasLeader || this.appliedIndex >= this.core.lastIndex);
     if (leader === this.wasLeader) return;
     this.wasLeader = leader;
     if (!leader) this.failWaiting(lostLeadershipReason);
