@@ -278,6 +278,10 @@ class Run {
   }
 }
 
+const runs = propertyRuns(16);
+/** A run takes one to three seconds of wall time; long runs (`npm run test:props`) get the time they need. */
+const timeoutMs = Math.max(120_000, runs * 10_000);
+
 describe("the swarm under random crashes and partitions", () => {
   it("elects at most one leader per term, delivers every rotation to the nodes that stayed connected, and never holds more than 3 keys per subsystem", () => {
     let rotationsChecked = 0;
@@ -293,10 +297,10 @@ describe("the swarm under random crashes and partitions", () => {
         rotationsChecked += run.checked.length;
         partialChecks += run.checked.filter((c) => c.nodes < run.names.length).length;
       }),
-      { seed: 4242, numRuns: propertyRuns(16), verbose: true, endOnFailure: true },
+      { seed: 4242, numRuns: runs, verbose: true, endOnFailure: true },
     );
     // The property is not vacuous: rotations were checked, some with part of the swarm cut off.
     expect(rotationsChecked).toBeGreaterThan(0);
     expect(partialChecks).toBeGreaterThan(0);
-  });
+  }, timeoutMs);
 });
