@@ -12,54 +12,59 @@ function runOk(text: string): string {
 
 const notManager = "This node is not a swarm manager.";
 
-describe("a demoted manager (swarmkit ErrMemberRemoved, node.go superviseManager)", () => {
-  it("demoting the leader: another manager leads, and the old leader renews as a worker and serves no manager commands", () => {
-    const printed = runOk(`name: demote-leader
+/** Three managers and a worker; manager-2 demotes the leader, manager-1, and `wait` passes; then `steps` (YAML list items). */
+function demotingTheLeader(name: string, wait: string, steps: string): string {
+  return runOk(`name: ${name}
 seed: 3
 cluster: {managers: 3, workers: 1, rsaBits: 1024, gossip: false}
 steps:
   - {run: docker node demote manager-1, on: manager-2}
-  - wait: 60s
-  - check:
+  - wait: ${wait}
+${steps}`);
+}
+
+describe("a demoted manager (swarmkit ErrMemberRemoved, node.go superviseManager)", () => {
+  it("demoting the leader: another manager leads, and the old leader renews as a worker and serves no manager commands", () => {
+    const printed = demotingTheLeader(
+      "demote-leader",
+      "60s",
+      `  - check:
       nodes:
         manager-1: {status: ready, role: worker, leader: false}
         worker-1: {status: ready, role: worker}
       records: {manager.removed: 1}
   - {run: docker node ls, on: manager-1, expect: {exit-code: 1, stderr-contains: "${notManager}"}}
   - {run: docker node ls, on: manager-2, expect: {stdout-matches: "manager-1 +Ready +Active +28"}}
-`);
+`,
+    );
     expect(printed).toContain("manager-1 role worker: worker");
   });
 
   it("the demoted leader hands leadership over first (role_manager.go): another manager leads within a second, with no election timeout", () => {
-    runOk(`name: demote-leader-transfer
-seed: 3
-cluster: {managers: 3, workers: 1, rsaBits: 1024, gossip: false}
-steps:
-  - {run: docker node demote manager-1, on: manager-2}
-  - wait: 1s
-  - check:
+    demotingTheLeader(
+      "demote-leader-transfer",
+      "1s",
+      `  - check:
       nodes:
         manager-1: {leader: false, role: worker}
       records: {raft.transfer: 1, manager.removed: 1}
   - {run: docker node ls, on: manager-2, expect: {stdout-matches: "manager-(2|3) +Ready +Active +Leader"}}
-`);
+`,
+    );
   });
 
   it("the demoted leader promoted again rejoins raft through another manager and is reachable", () => {
-    runOk(`name: demote-promote-leader
-seed: 3
-cluster: {managers: 3, workers: 1, rsaBits: 1024, gossip: false}
-steps:
-  - {run: docker node demote manager-1, on: manager-2}
-  - wait: 60s
-  - {run: docker node promote manager-1, on: manager-2}
+    demotingTheLeader(
+      "demote-promote-leader",
+      "60s",
+      `  - {run: docker node promote manager-1, on: manager-2}
   - wait: 60s
   - check:
       nodes:
         manager-1: {status: ready, role: manager}
   - {run: docker node ls, on: manager-1, expect: {stdout-matches: "manager-1 +Ready +Active +Reachable"}}
-`);
+`,
+    );
   });
 
   it("of two managers, demoting the leader leaves the other leading alone", () => {
