@@ -37,8 +37,8 @@ const BENCHES: readonly Bench[] = [
   },
   {
     name: "records",
-    measures: "application-data records per second on an established mTLS session (200 B, 4 KiB, 15 KiB), forge's record layer and node:crypto's",
-    duration: "about 25 s",
+    measures: "application-data records per second on an established mTLS session (200 B, 4 KiB, 15 KiB), forge's record layer and node:crypto's; then 200-byte request/response exchanges, a heartbeat's transport alone",
+    duration: "about 30 s",
   },
   {
     name: "bootstrap",

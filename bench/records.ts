@@ -12,6 +12,12 @@
  * Sizes: 200 bytes (a dispatcher heartbeat and its framing), 4 KiB (an
  * assignment set), 15 360 bytes (forge's largest fragment). Figures are the
  * median of five rounds of about 0.4 s each, the record layers taking turns.
+ *
+ * Then exchanges: a 200-byte request answered by 200 bytes, the next request
+ * sent when the answer is in, on the native record layer and on a bare
+ * stream. That is a heartbeat's transport with nothing above it (no RPC
+ * framing, no protobuf, no dispatcher), so its cost is a floor under what a
+ * heartbeat can cost in the control-plane bench.
  */
 
 import { cpus } from "node:os";
@@ -52,6 +58,10 @@ function makePki(): Pki {
 /** Something that carries `count` records of `size` bytes from worker to manager and returns when all have arrived. */
 interface Link {
   send(payload: Uint8Array, count: number): void;
+  /** `count` request/response exchanges of `payload`, one at a time: each request answered by the same bytes, as an RPC is. */
+  exchange(payload: Uint8Array, count: number): void;
+  /** Packets put on the wire so far. */
+  packets(): number;
 }
 
 /** A worker and a manager on a 1 ms fabric with a stream between them: TLS on it (`forge`, `native`), or bare. */
@@ -64,13 +74,24 @@ function link(pki: Pki, path: Path): Link {
   const trust = new TrustStore([pki.rootPem]);
   const nativeRecords = path === "native";
   let received = 0;
+  /** In exchanges, the bytes of the request in hand: the manager answers once it holds a whole one. */
+  let answer: Uint8Array | undefined;
+  let pending = 0;
+  const serve = (bytes: Uint8Array, reply: (bytes: Uint8Array) => void): void => {
+    received += bytes.length;
+    if (answer === undefined) return;
+    pending += bytes.length;
+    if (pending < answer.length) return;
+    pending = 0;
+    reply(answer);
+  };
   manager.listen(2377, (stream: Stream) => {
     if (path === "no TLS") {
-      stream.on("data", (bytes) => (received += bytes.length));
+      stream.on("data", (bytes) => serve(bytes, (reply) => stream.write(reply)));
       return;
     }
     const server = new TlsSession({ role: "server", stream, identity: pki.manager, trust, peerAuth: "if-given", clock: () => sim.now, rng: tls.fork("accept"), nativeRecords });
-    server.on("data", (bytes) => (received += bytes.length));
+    server.on("data", (bytes) => serve(bytes, (reply) => server.write(reply)));
   });
   const stream = worker.connect(manager.ip, 2377);
   const client =
@@ -89,6 +110,30 @@ function link(pki: Pki, path: Path): Link {
       sim.scheduler.run();
       if (received !== expected) throw new Error(`bench: ${received} bytes arrived, ${expected} expected`);
     },
+    packets: () => fabric.counters.sent,
+    exchange(payload, count) {
+      const write = (bytes: Uint8Array): void => {
+        if (client === undefined) stream.write(bytes);
+        else client.write(bytes);
+      };
+      let left = count;
+      let back = 0;
+      const onReply = (bytes: Uint8Array): void => {
+        back += bytes.length;
+        if (back < payload.length) return;
+        back = 0;
+        if (--left > 0) write(payload);
+      };
+      if (client === undefined) stream.on("data", onReply);
+      else client.on("data", onReply);
+      answer = payload;
+      write(payload);
+      sim.scheduler.run();
+      answer = undefined;
+      if (client === undefined) stream.off("data", onReply);
+      else client.off("data", onReply);
+      if (left !== 0) throw new Error(`bench: ${left} exchanges unanswered`);
+    },
   };
 }
 
@@ -105,6 +150,20 @@ function rate(link: Link, payload: Uint8Array): number {
   return (records / elapsed) * 1000;
 }
 
+/** Request/response exchanges per second over about `ROUND_MS`, and the packets each took. */
+function exchangeRate(link: Link, payload: Uint8Array): { perSecond: number; packets: number } {
+  let exchanges = 0;
+  const packetsBefore = link.packets();
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < ROUND_MS) {
+    link.exchange(payload, BATCH);
+    exchanges += BATCH;
+    elapsed = performance.now() - start;
+  }
+  return { perSecond: (exchanges / elapsed) * 1000, packets: (link.packets() - packetsBefore) / exchanges };
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -112,6 +171,9 @@ function median(values: readonly number[]): number {
 }
 
 const PATHS: readonly Path[] = ["forge", "native", "no TLS"];
+const EXCHANGE_PATHS: readonly Path[] = ["native", "no TLS"];
+/** About a dispatcher heartbeat request or response with its gRPC framing. */
+const EXCHANGE_BYTES = 200;
 
 function main(): void {
   console.log("swarmsim record benchmark: application-data records per second, worker → manager over mTLS (TLS 1.1, AES-128-CBC-SHA) on a simulated fabric");
@@ -135,6 +197,25 @@ function main(): void {
   }
   console.log("");
   console.log(`rounds: ${ROUNDS} × ~${ROUND_MS} ms per path and size, median; batches of ${BATCH} records per simulation run`);
+  console.log("");
+  console.log(`exchanges: a ${EXCHANGE_BYTES}-byte request answered by ${EXCHANGE_BYTES} bytes, one at a time on one session (a heartbeat's shape, without its RPC layer)`);
+  console.log(`${"path".padEnd(14)}${"exchanges/s".padStart(13)}${"µs/exchange".padStart(14)}${"packets".padStart(10)}`);
+  const payload = Uint8Array.from({ length: EXCHANGE_BYTES }, (_, i) => (i * 7) & 0xff);
+  const links = new Map(EXCHANGE_PATHS.map((path) => [path, link(pki, path)] as const));
+  for (const [, l] of links) exchangeRate(l, payload);
+  const rates = new Map<Path, number[]>(EXCHANGE_PATHS.map((path) => [path, []]));
+  const packets = new Map<Path, number>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const path of EXCHANGE_PATHS) {
+      const measured = exchangeRate(links.get(path)!, payload);
+      rates.get(path)!.push(measured.perSecond);
+      packets.set(path, measured.packets);
+    }
+  }
+  for (const path of EXCHANGE_PATHS) {
+    const r = median(rates.get(path)!);
+    console.log(`${path.padEnd(14)}${r.toFixed(0).padStart(13)}${(1e6 / r).toFixed(1).padStart(14)}${packets.get(path)!.toFixed(2).padStart(10)}`);
+  }
 }
 
 main();
