@@ -109,6 +109,26 @@ export class ProtoWriter {
     return this;
   }
 
+  /**
+   * A nested message whose one field is bytes field `innerField` holding
+   * `value` (empty is left out, so the nested message is then empty), written
+   * in place instead of built apart: what `message(field, new
+   * ProtoWriter().bytes(innerField, value).finish())` writes.
+   */
+  bytesMessage(field: number, innerField: number, value: Uint8Array): this {
+    this.key(field, LENGTH_DELIMITED);
+    if (value.length === 0) {
+      this.varint(0);
+      return this;
+    }
+    const innerKey = innerField * 8 + LENGTH_DELIMITED;
+    this.varint(varintSize(innerKey) + varintSize(value.length) + value.length);
+    this.varint(innerKey);
+    this.varint(value.length);
+    this.raw(value);
+    return this;
+  }
+
   /** The message's bytes. The writer is done: it must not be written to again. */
   finish(): Uint8Array {
     return this.release(this.buffer.slice(this.prefix, this.length));
@@ -132,6 +152,13 @@ export class ProtoWriter {
     this.length = 0;
     return out;
   }
+}
+
+/** Bytes of `value` as a varint. */
+function varintSize(value: number): number {
+  let size = 1;
+  for (let v = value; v >= 0x80; v = Math.floor(v / 0x80)) size++;
+  return size;
 }
 
 /** Whether every character of `value` is 7-bit ASCII (its UTF-8 is then its char codes). */

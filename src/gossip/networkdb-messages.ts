@@ -459,7 +459,7 @@ export function decodeBulkSyncMessage(bytes: Uint8Array): Decoded<BulkSyncMessag
  */
 export function encodeCompoundMessage(message: CompoundMessage): Uint8Array {
   const w = new ProtoWriter();
-  for (const simple of message.messages) w.message(1, new ProtoWriter().bytes(1, simple.payload).finish());
+  for (const simple of message.messages) w.bytesMessage(1, 1, simple.payload);
   return w.finish();
 }
 

@@ -36,6 +36,25 @@ describe("protocol buffers", () => {
     expect(decodeNodeCertificateStatusResponse(encodeNodeCertificateStatusResponse(msg))).toEqual({ ok: true, value: msg });
   });
 
+  it("writes a nested message of one bytes field in place as it would be built apart", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 16_370, max: 16_400 }).map((n) => new Uint8Array(n).fill(7))),
+        (field, innerField, value) => {
+          const inPlace = new ProtoWriter().uint(1, 5).bytesMessage(field, innerField, value).finish();
+          const apart = new ProtoWriter().uint(1, 5).message(field, new ProtoWriter().bytes(innerField, value).finish()).finish();
+          return hex(inPlace) === hex(apart);
+        },
+      ),
+      { seed: 33, numRuns: propertyRuns(300) },
+    );
+    // CompoundMessage { SimpleMessage { payload: 01 02 } }: 0a 04 0a 02 01 02; an empty payload leaves the nested message empty.
+    expect(hex(new ProtoWriter().bytesMessage(1, 1, Uint8Array.of(1, 2)).finish())).toBe("0a040a020102");
+    expect(hex(new ProtoWriter().bytesMessage(1, 1, new Uint8Array(0)).finish())).toBe("0a00");
+  });
+
   it("never throws on hostile bytes, and says why it refuses them", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
