@@ -137,32 +137,25 @@ function link(pki: Pki, path: Path): Link {
   };
 }
 
-/** Records per second over about `ROUND_MS`. */
-function rate(link: Link, payload: Uint8Array): number {
-  let records = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  while (elapsed < ROUND_MS) {
-    link.send(payload, BATCH);
-    records += BATCH;
-    elapsed = performance.now() - start;
-  }
-  return (records / elapsed) * 1000;
-}
-
-/** Request/response exchanges per second over about `ROUND_MS`, and the packets each took. */
-function exchangeRate(link: Link, payload: Uint8Array): { perSecond: number; packets: number } {
-  let exchanges = 0;
+/** How many times a second `batch` (which does `BATCH` of something) runs, over about `ROUND_MS`; and how many packets each one took. */
+function perSecond(link: Link, batch: () => void): { perSecond: number; packets: number } {
+  let done = 0;
   const packetsBefore = link.packets();
   const start = performance.now();
   let elapsed = 0;
   while (elapsed < ROUND_MS) {
-    link.exchange(payload, BATCH);
-    exchanges += BATCH;
+    batch();
+    done += BATCH;
     elapsed = performance.now() - start;
   }
-  return { perSecond: (exchanges / elapsed) * 1000, packets: (link.packets() - packetsBefore) / exchanges };
+  return { perSecond: (done / elapsed) * 1000, packets: (link.packets() - packetsBefore) / done };
 }
+
+/** Records per second over about `ROUND_MS`. */
+const rate = (link: Link, payload: Uint8Array): number => perSecond(link, () => link.send(payload, BATCH)).perSecond;
+
+/** Request/response exchanges per second over about `ROUND_MS`, and the packets each took. */
+const exchangeRate = (link: Link, payload: Uint8Array) => perSecond(link, () => link.exchange(payload, BATCH));
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
