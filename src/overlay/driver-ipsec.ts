@@ -17,21 +17,11 @@ import { type EspResult, spiHex } from "./esp.js";
 import type { SecurityAssociation, SequenceExhaustion, SequenceReport } from "./sa.js";
 import { type KeyUpdate, type OverlayKey, type SaChange, SaDatabase, type SealResult } from "./sa-database.js";
 
-/** One SA as the driver shows it. */
-export interface SaView {
-  readonly direction: "in" | "out";
-  readonly src: Ipv4Address;
-  readonly dst: Ipv4Address;
-  readonly spi: number;
-  /** The tag of the network key it uses. */
-  readonly keyTag: number;
-  /** The 16-byte AES key. */
-  readonly key: Uint8Array;
-  /** The 4-byte salt (the SPI, big-endian). */
-  readonly salt: Uint8Array;
+/** One SA as the driver shows it: what it was made of (see SecurityAssociation), and how much it was used. */
+export type SaView = Pick<SecurityAssociation, "direction" | "src" | "dst" | "spi" | "keyTag" | "key" | "salt"> & {
   /** ESP packets sealed (outbound) or opened (inbound) with it. */
   readonly packets: number;
-}
+};
 
 /** What the IPsec side is built from. */
 export interface DriverIpsecOptions {
