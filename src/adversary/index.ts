@@ -22,6 +22,6 @@ export { type InjectionKind, type InjectorOptions, type Injected, type Injection
 export { replay } from "./replay.js";
 export { type FlipRegion, type BitFlipSelection, type BitFlip, flipBit, injectBitFlips } from "./bit-flip.js";
 export { type LeakSubsystem, type LeakedKey, type LeakResult, leakKey } from "./key-leak.js";
-export { type OpenedKind, type OpenedFrame, type KeyExposure, keyExposure } from "./key-exposure.js";
+export { type OpenedKind, type CapturedFrame, type OpenedFrame, type KeyExposure, keyExposure } from "./key-exposure.js";
 export { type OpenedStreamMessage, openCapturedEsp, openCapturedGossip, openStreamMessages } from "./open-captured.js";
 export { type StreamPiece, type CapturedStream, capturedStreams, packetsCarrying } from "./tcp-flows.js";

@@ -29,19 +29,23 @@ import type { LeakSubsystem, LeakedKey } from "./key-leak.js";
 import { openCapturedEsp, openCapturedGossip, openStreamMessages } from "./open-captured.js";
 import { capturedStreams, packetsCarrying } from "./tcp-flows.js";
 
-/** How a frame the key opened travelled. */
+/** How a sealed frame travelled: a gossip UDP packet, a gossip stream message, or an ESP packet. */
 export type OpenedKind = "esp" | "gossip-packet" | "gossip-stream";
 
-/** One frame the key opened. */
-export interface OpenedFrame {
+/** One sealed frame of a capture: how it travelled, and in which captured packets. */
+export interface CapturedFrame {
   readonly kind: OpenedKind;
   /** The captured packets it came in (one, or a stream message's segments), by index, oldest first. */
   readonly packets: readonly number[];
   /** When its first packet was captured. */
   readonly at: Instant;
-  /** Sender and receiver host names. */
+  /** Sender and receiver host names (a replayed copy's sender is the attacker's host). */
   readonly src: string;
   readonly dst: string;
+}
+
+/** One frame the key opened. */
+export interface OpenedFrame extends CapturedFrame {
   /** What the key revealed: the VXLAN datagram of an ESP packet, memberlist's message of a gossip frame. */
   readonly plaintext: Uint8Array;
 }

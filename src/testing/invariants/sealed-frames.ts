@@ -14,7 +14,7 @@
  * the nodes use. A frame no known key opens keeps `key: undefined`.
  */
 
-import { type CapturedPacket, type CapturedStream, capturedStreams, openCapturedEsp, openCapturedGossip, openStreamMessages, packetsCarrying } from "../../adversary/index.js";
+import { type CapturedFrame, type CapturedPacket, type CapturedStream, type OpenedKind, capturedStreams, openCapturedEsp, openCapturedGossip, openStreamMessages, packetsCarrying } from "../../adversary/index.js";
 import { type Aead, defaultAead } from "../../crypto/index.js";
 import { encryptMsgType, gossipPort, nonceBytes, streamHeaderBytes, versionBytes } from "../../gossip/index.js";
 import { IpProtocol, decodeIpv4, decodeUdp } from "../../net/index.js";
@@ -24,18 +24,10 @@ import type { FinishedRun } from "../run.js";
 import { type NetworkKey, type NetworkKeys, networkKeysOf } from "./network-keys.js";
 
 /** How a sealed frame travelled. */
-export type FrameKind = "gossip-packet" | "gossip-stream" | "esp";
+export type FrameKind = OpenedKind;
 
 /** One sealed frame. */
-export interface SealedFrame {
-  readonly kind: FrameKind;
-  /** The captured packets it came in, by index, oldest first. */
-  readonly packets: readonly number[];
-  /** When its first packet was put on the wire. */
-  readonly at: Instant;
-  /** Sender and receiver host names (a replayed copy's sender is the attacker's host). */
-  readonly src: string;
-  readonly dst: string;
+export interface SealedFrame extends CapturedFrame {
   /** The key that opened it; undefined when none of the known keys did. */
   readonly key: NetworkKey | undefined;
   /** The AES-GCM nonce, hex. */
