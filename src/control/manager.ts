@@ -222,7 +222,7 @@ export class ManagerServices extends EventEmitter<{ leadership: [leader: boolean
       },
     ];
     return new Map<string, MethodHandler<TlsPeer | null>>([
-      [CaMethod.getRootCACertificate, ca.get(CaMethod.getRootCACertificate)!],
+      leaderOnly(CaMethod.getRootCACertificate, () => ca.get(CaMethod.getRootCACertificate)),
       leaderOnly(CaMethod.issueNodeCertificate, () => ca.get(CaMethod.issueNodeCertificate)),
       leaderOnly(CaMethod.nodeCertificateStatus, () => ca.get(CaMethod.nodeCertificateStatus)),
       leaderOnly(DispatcherMethod.session, () => this.leaderRun?.dispatcherMethods.get(DispatcherMethod.session)),

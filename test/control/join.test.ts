@@ -177,3 +177,38 @@ describe("joining through an address that is not a manager", () => {
     expect(w.cluster.node("w2").membership.state).toBe("inactive");
   });
 });
+
+describe("joining through a follower", () => {
+  it("fetches the root CA from the leader, forwarded for the joining node (ca.pb.go's raft proxy)", () => {
+    const w = world({ managers: 3, workers: 1 });
+    w.docker("m1", "docker swarm init");
+    for (const m of ["m2", "m3"]) expect(w.docker(m, `docker swarm join --token ${tokenOf(w, "manager")} m1:2377`).exitCode).toBe(0);
+    const sink = new MemorySink();
+    w.sim.trace.addSink(sink);
+    expect(w.docker("w1", `docker swarm join --token ${tokenOf(w, "worker")} m2:2377`).exitCode).toBe(0);
+    const rootCalls = sink.records.filter((r) => r.kind === "rpc.served" && r.method === CaMethod.getRootCACertificate);
+    // m2 answered the worker with what the leader answered m2, which names no caller: the worker has no certificate yet.
+    expect(rootCalls.map((r) => [r.node, r.remote])).toEqual([
+      ["m1", expect.stringMatching(/^10\.0\.0\.2:\d+$/)],
+      ["m2", expect.stringMatching(/^10\.0\.0\.4:\d+$/)],
+    ]);
+  });
+
+  it("cannot fetch the root CA while the swarm has no leader, and says so after five tries", () => {
+    const w = world({ managers: 3, workers: 1 });
+    w.docker("m1", "docker swarm init");
+    for (const m of ["m2", "m3"]) w.docker(m, `docker swarm join --token ${tokenOf(w, "manager")} m1:2377`);
+    const token = tokenOf(w, "worker");
+    w.cluster.node("m1").crash();
+    w.cluster.node("m3").crash();
+    w.sim.scheduler.run({ until: (w.sim.now + 30_000_000) as never });
+    const sink = new MemorySink();
+    w.sim.trace.addSink(sink);
+    const before = w.sim.now;
+    const r = w.docker("w1", `docker swarm join --token ${token} m2:2377`);
+    expect(r.stderr).toBe("Error response from daemon: rpc error: code = Unavailable desc = raft: no elected cluster leader\n");
+    expect(w.sim.now - before).toBeGreaterThanOrEqual(8_000_000); // four waits of 2 s between five tries
+    expect(sink.records.filter((rec) => rec.kind === "rpc.served")).toEqual([]);
+    expect(w.cluster.node("w1").membership.state).toBe("inactive");
+  });
+});
