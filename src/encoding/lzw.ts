@@ -20,27 +20,29 @@ const clearCode = 1 << litWidth;
 const eofCode = clearCode + 1;
 const maxCode = (1 << 12) - 1;
 const maxWidth = 12;
-/** writer.go tableSize: a hash table four times the code space, linear probing. */
-const tableSize = 4 << 12;
-const tableMask = tableSize - 1;
-
 /**
- * The compressor's hash table, shared by every call (they never overlap):
- * an entry counts only while its stamp is the current generation, so
- * starting over is a counter increment instead of clearing 64 KiB.
+ * The compressor's dictionary, shared by every call (they never overlap):
+ * the code of the entry "prefix code, then byte" at index prefix<<8 | byte,
+ * valid only while its stamp is the current generation, so starting over is a
+ * counter increment instead of clearing the table. writer.go keeps the same
+ * entries in a hash table with linear probing; a direct index finds each one
+ * in one step, and the codes written do not depend on where entries are kept.
  */
-const sharedTable = new Uint32Array(tableSize);
-const sharedStamps = new Uint32Array(tableSize);
+const entryCodes = new Uint16Array(1 << (maxWidth + litWidth));
+const entryStamps = new Uint32Array(1 << (maxWidth + litWidth));
 let generation = 0;
 
 function nextGeneration(): number {
   generation = (generation + 1) >>> 0;
   if (generation === 0) {
-    sharedStamps.fill(0);
+    entryStamps.fill(0);
     generation = 1;
   }
   return generation;
 }
+
+/** Where the compressor writes before the result is copied out (grown when an input needs more). */
+let compressScratch = new Uint8Array(4096);
 
 /**
  * Compresses `data` byte for byte as Go's `lzw.NewWriter(w, lzw.LSB, 8)` followed by one `Write` and `Close`.
@@ -51,83 +53,92 @@ function nextGeneration(): number {
  * ```
  */
 export function lzwCompress(data: Uint8Array): Uint8Array {
-  // Codes of 9 to 12 bits for runs of one byte or more: the output is rarely longer than the input plus a few bytes.
-  let out = new Uint8Array(Math.max(64, data.length + (data.length >>> 1) + 8));
+  // Every code is at most 12 bits and stands for at least one byte; clear codes come at most once per 3838 codes.
+  const bound = 2 * data.length + 16;
+  if (compressScratch.length < bound) compressScratch = new Uint8Array(Math.max(bound, 2 * compressScratch.length));
+  const out = compressScratch;
+  const codes = entryCodes;
+  const stamps = entryStamps;
   let length = 0;
   // The bit writer, LSB first: `nBits` pending bits in `bits`, codes `width` bits wide.
-  let bits = 0;
-  let nBits = 0;
+  let bits = clearCode;
+  let nBits = litWidth + 1;
   let width = litWidth + 1;
-  const write = (code: number): void => {
+  let gen = nextGeneration();
+  let hi = clearCode + 1;
+  let overflow = 1 << (litWidth + 1);
+  if (data.length > 0) {
+    let code = data[0]!;
+    for (let i = 1; i < data.length; i++) {
+      const literal = data[i]!;
+      const key = (code << 8) | literal;
+      if (stamps[key] === gen) {
+        code = codes[key]!;
+        continue;
+      }
+      // Emit the longest match, then writer.go incHi: the next implied code; at 4095 a clear code resets everything.
+      bits |= code << nBits;
+      nBits += width;
+      while (nBits >= 8) {
+        out[length++] = bits;
+        bits >>>= 8;
+        nBits -= 8;
+      }
+      code = literal;
+      hi++;
+      if (hi === overflow) {
+        width++;
+        overflow <<= 1;
+      }
+      if (hi === maxCode) {
+        bits |= clearCode << nBits;
+        nBits += width;
+        while (nBits >= 8) {
+          out[length++] = bits;
+          bits >>>= 8;
+          nBits -= 8;
+        }
+        width = litWidth + 1;
+        hi = clearCode + 1;
+        overflow = clearCode << 1;
+        gen = nextGeneration();
+        continue;
+      }
+      codes[key] = hi;
+      stamps[key] = gen;
+    }
     bits |= code << nBits;
     nBits += width;
-    if (length + 4 > out.length) {
-      const grown = new Uint8Array(2 * out.length);
-      grown.set(out);
-      out = grown;
-    }
     while (nBits >= 8) {
       out[length++] = bits;
       bits >>>= 8;
       nBits -= 8;
     }
-  };
-  // Each entry holds key<<12 | code, key = prefix code<<8 | byte (writer.go's table, linear probing).
-  const table = sharedTable;
-  const stamps = sharedStamps;
-  let gen = nextGeneration();
-  let hi = clearCode + 1;
-  let overflow = 1 << (litWidth + 1);
-  // writer.go incHi: the next implied code; at 4095 a clear code resets everything. True after a reset.
-  const incHi = (): boolean => {
+    // Close's incHi: a width change still applies to end of data; a reset writes a clear code first.
     hi++;
     if (hi === overflow) {
       width++;
       overflow <<= 1;
     }
-    if (hi !== maxCode) return false;
-    write(clearCode);
-    width = litWidth + 1;
-    hi = clearCode + 1;
-    overflow = clearCode << 1;
-    gen = nextGeneration();
-    return true;
-  };
-  write(clearCode);
-  if (data.length > 0) {
-    let code = data[0]!;
-    outer: for (let i = 1; i < data.length; i++) {
-      const literal = data[i]!;
-      const key = (code << 8) | literal;
-      let hash = ((key >>> 12) ^ key) & tableMask;
-      for (let h = hash; stamps[h] === gen; h = (h + 1) & tableMask) {
-        const t = table[h]!;
-        if (key === t >>> 12) {
-          code = t & maxCode;
-          continue outer;
-        }
+    if (hi === maxCode) {
+      bits |= clearCode << nBits;
+      nBits += width;
+      while (nBits >= 8) {
+        out[length++] = bits;
+        bits >>>= 8;
+        nBits -= 8;
       }
-      write(code);
-      code = literal;
-      if (incHi()) continue;
-      while (stamps[hash] === gen) hash = (hash + 1) & tableMask;
-      table[hash] = ((key << 12) | hi) >>> 0;
-      stamps[hash] = gen;
+      width = litWidth + 1;
     }
-    write(code);
-    // Close's incHi: a width change still applies to end of data; a reset writes a clear code first.
-    incHi();
   }
-  write(eofCode);
-  if (nBits > 0) {
-    if (length === out.length) {
-      const grown = new Uint8Array(out.length + 1);
-      grown.set(out);
-      out = grown;
-    }
+  bits |= eofCode << nBits;
+  nBits += width;
+  while (nBits > 0) {
     out[length++] = bits;
+    bits >>>= 8;
+    nBits -= 8;
   }
-  return out.subarray(0, length);
+  return out.slice(0, length);
 }
 
 /**
@@ -138,6 +149,9 @@ export function lzwCompress(data: Uint8Array): Uint8Array {
  * where the two were written one after the other.
  */
 const entryStart = new Int32Array(1 << maxWidth);
+/** Where the decompressor writes before the result is copied out; kept up to `keptScratchBytes`. */
+let decompressScratch = new Uint8Array(4096);
+const keptScratchBytes = 1 << 20;
 const entryLength = new Uint16Array(1 << maxWidth);
 
 /**
@@ -152,7 +166,8 @@ const entryLength = new Uint16Array(1 << maxWidth);
  */
 export function lzwDecompress(data: Uint8Array, limitBytes: number): Decoded<Uint8Array> {
   if (!Number.isSafeInteger(limitBytes) || limitBytes < 0) throw new RangeError(`"limitBytes" expected a whole number ≥ 0, got ${limitBytes}`);
-  let out = new Uint8Array(Math.min(Math.max(64, 4 * data.length), limitBytes + 1));
+  // Written in a scratch buffer, grown as needed (never past the limit), and copied out at the end.
+  let out = decompressScratch;
   let length = 0;
   let width = litWidth + 1;
   let hi = eofCode;
@@ -190,6 +205,7 @@ export function lzwDecompress(data: Uint8Array, limitBytes: number): Decoded<Uin
       const grown = new Uint8Array(Math.min(Math.max(2 * out.length, length + n), limitBytes + 1));
       grown.set(out.subarray(0, length));
       out = grown;
+      if (grown.length <= keptScratchBytes) decompressScratch = grown;
     }
     const start = length;
     if (code < clearCode) out[length++] = code;
@@ -219,5 +235,5 @@ export function lzwDecompress(data: Uint8Array, limitBytes: number): Decoded<Uin
       }
     }
   }
-  return { ok: true, value: out.subarray(0, length) };
+  return { ok: true, value: out.slice(0, length) };
 }
