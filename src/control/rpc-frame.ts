@@ -11,7 +11,7 @@
  * follow a call. docs/fidelity.md records this.
  */
 
-import { ProtoWriter, decodeMessage } from "../encoding/index.js";
+import { ProtoWriter, allocBytes, copyBytes, decodeMessage } from "../encoding/index.js";
 
 /** gRPC status codes used by swarmkit's control plane (google.golang.org/grpc/codes). */
 export const GrpcCode = {
@@ -103,7 +103,7 @@ function writePrefix(out: Uint8Array, length: number): void {
 
 /** Wraps a message in gRPC's length prefix. */
 export function lengthPrefixed(message: Uint8Array): Uint8Array {
-  const out = new Uint8Array(prefixBytes + message.length);
+  const out = allocBytes(prefixBytes + message.length);
   writePrefix(out, message.length);
   out.set(message, prefixBytes);
   return out;
@@ -142,7 +142,7 @@ export class MessageReassembler {
   push(bytes: Uint8Array): { ok: true; messages: Uint8Array[] } | { ok: false; reason: string } {
     let joined = bytes;
     if (this.buffer.length > 0) {
-      joined = new Uint8Array(this.buffer.length + bytes.length);
+      joined = allocBytes(this.buffer.length + bytes.length);
       joined.set(this.buffer);
       joined.set(bytes, this.buffer.length);
     }
@@ -153,10 +153,10 @@ export class MessageReassembler {
       const length = ((joined[at + 1]! << 24) | (joined[at + 2]! << 16) | (joined[at + 3]! << 8) | joined[at + 4]!) >>> 0;
       if (length > maxMessageBytes) return { ok: false, reason: `message of ${length} bytes is over the ${maxMessageBytes}-byte limit` };
       if (joined.length - at - prefixBytes < length) break;
-      messages.push(joined.slice(at + prefixBytes, at + prefixBytes + length));
+      messages.push(copyBytes(joined, at + prefixBytes, at + prefixBytes + length));
       at += prefixBytes + length;
     }
-    this.buffer = at === joined.length ? empty : joined.slice(at);
+    this.buffer = at === joined.length ? empty : copyBytes(joined, at);
     return { ok: true, messages };
   }
 }

@@ -13,6 +13,7 @@
  * acceptance of streams without a leading clear code (Go before 1.17).
  */
 
+import { copyBytes } from "./bytes.js";
 import type { Decoded } from "./protobuf.js";
 
 const litWidth = 8;
@@ -138,7 +139,7 @@ export function lzwCompress(data: Uint8Array): Uint8Array {
     bits >>>= 8;
     nBits -= 8;
   }
-  return out.slice(0, length);
+  return copyBytes(out, 0, length);
 }
 
 /**
@@ -235,5 +236,5 @@ export function lzwDecompress(data: Uint8Array, limitBytes: number): Decoded<Uin
       }
     }
   }
-  return { ok: true, value: out.slice(0, length) };
+  return { ok: true, value: copyBytes(out, 0, length) };
 }

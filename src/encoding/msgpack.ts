@@ -21,6 +21,7 @@
  * never throws on hostile bytes: it returns a reason.
  */
 
+import { copyBytes } from "./bytes.js";
 import type { Decoded } from "./protobuf.js";
 
 /** The go-msgpack behaviour a writer copies. */
@@ -194,7 +195,7 @@ export class MsgpackWriter {
 
   /** The bytes written so far (a copy); the writer's buffer goes back for the next writer, so write nothing after. */
   finish(): Uint8Array {
-    const out = this.buffer.slice(0, this.length);
+    const out = copyBytes(this.buffer, 0, this.length);
     if (this.buffer.length <= spareLimitBytes) spare = { buffer: this.buffer, view: this.view };
     this.buffer = new Uint8Array(0);
     this.view = new DataView(this.buffer.buffer);

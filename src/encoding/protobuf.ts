@@ -6,6 +6,8 @@
  * throws on hostile bytes, it returns a reason.
  */
 
+import { copyBytes } from "./bytes.js";
+
 const VARINT = 0;
 const FIXED64 = 1;
 const LENGTH_DELIMITED = 2;
@@ -131,7 +133,7 @@ export class ProtoWriter {
 
   /** The message's bytes. The writer is done: it must not be written to again. */
   finish(): Uint8Array {
-    return this.release(this.buffer.slice(this.prefix, this.length));
+    return this.release(copyBytes(this.buffer, this.prefix, this.length));
   }
 
   /**
@@ -139,7 +141,7 @@ export class ProtoWriter {
    * fills in knowing the message's length. The writer is done, as with `finish`.
    */
   finishAfter(framing: (out: Uint8Array, messageLength: number) => void): Uint8Array {
-    const out = this.buffer.slice(0, this.length);
+    const out = copyBytes(this.buffer, 0, this.length);
     framing(out, this.length - this.prefix);
     return this.release(out);
   }

@@ -12,7 +12,7 @@
  *   peer whose protocol max is 5 or more, checked on receipt (ingestPacket).
  */
 
-import { type Decoded, type GoMsgpackFlavor, crc32Ieee, goMsgpackV2, lzwCompress, lzwDecompress } from "../encoding/index.js";
+import { type Decoded, type GoMsgpackFlavor, allocBytes, crc32Ieee, goMsgpackV2, lzwCompress, lzwDecompress } from "../encoding/index.js";
 import { MessageType, decodeMessage, encodeMessage } from "./messages.js";
 
 /** A compound's count is one byte (util.go makeCompoundMessages: maxMsgs = 255). */
@@ -42,7 +42,7 @@ export const maxWrapDepth = 8;
 export function makeCompoundMessage(msgs: readonly Uint8Array[]): Uint8Array {
   if (msgs.length > maxCompoundParts) throw new RangeError(`"msgs" expected at most ${maxCompoundParts} messages, got ${msgs.length}`);
   const size = msgs.reduce((n, m) => n + 2 + m.length, 2);
-  const out = new Uint8Array(size);
+  const out = allocBytes(size);
   out[0] = MessageType.compound;
   out[1] = msgs.length;
   let header = 2;
@@ -113,9 +113,9 @@ export function decodeCompoundMessage(msg: Uint8Array): Decoded<CompoundParts> {
  * ```
  */
 export function addCrc(msg: Uint8Array): Uint8Array {
-  const out = new Uint8Array(5 + msg.length);
+  const out = allocBytes(5 + msg.length);
   out[0] = MessageType.hasCrc;
-  new DataView(out.buffer).setUint32(1, crc32Ieee(msg));
+  new DataView(out.buffer, out.byteOffset, out.byteLength).setUint32(1, crc32Ieee(msg));
   out.set(msg, 5);
   return out;
 }

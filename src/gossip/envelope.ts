@@ -22,6 +22,7 @@
  */
 
 import { type Aead, type ByteSource, gcmNonceBytes, gossipTagBytes } from "../crypto/index.js";
+import { allocBytes } from "../encoding/index.js";
 
 /** An envelope version memberlist speaks (security.go min/maxEncryptionVersion). */
 export type EncryptionVersion = 0 | 1;
@@ -171,7 +172,7 @@ export function encryptPayload(version: EncryptionVersion, key: Uint8Array, mess
   }
   const plaintext = version === 0 ? pkcs7Pad(message) : message;
   const sealed = crypto.aead.seal(key, nonce, plaintext, aad, tagBytes);
-  const out = new Uint8Array(versionBytes + nonceBytes + sealed.length);
+  const out = allocBytes(versionBytes + nonceBytes + sealed.length);
   out[0] = version;
   out.set(nonce, versionBytes);
   out.set(sealed, versionBytes + nonceBytes);
@@ -291,7 +292,7 @@ export function encryptStreamPayload(
   checkBytes("label", label);
   const header = streamHeader(encryptedLength(version, message.length));
   const envelope = encryptPayload(version, key, message, streamAad(header, label), crypto);
-  const out = new Uint8Array(header.length + envelope.length);
+  const out = allocBytes(header.length + envelope.length);
   out.set(header);
   out.set(envelope, header.length);
   return out;

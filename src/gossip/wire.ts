@@ -16,6 +16,7 @@
  * bytes.
  */
 
+import { allocBytes } from "../encoding/index.js";
 import type { Ipv4Address } from "../net/index.js";
 import type { Simulation } from "../sim/index.js";
 import { unwrapPacket, makeCompoundMessage, wrapPacket, wrapStream, decompressPayload, decompressLimitBytes } from "./compound.js";
@@ -255,7 +256,7 @@ function plainStreamMessage(bytes: Uint8Array): Uint8Array | undefined {
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
+  const out = allocBytes(a.length + b.length);
   out.set(a);
   out.set(b, a.length);
   return out;

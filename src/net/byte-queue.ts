@@ -6,6 +6,9 @@
  * drop from the front. Chunks are kept as written, so a write is never copied
  * twice and a drop costs nothing but index moves.
  */
+
+import { allocBytes, copyBytes } from "../encoding/index.js";
+
 export class ByteQueue {
   private chunks: Uint8Array[] = [];
   /** Index of the first chunk still queued (earlier ones are acknowledged). */
@@ -18,7 +21,7 @@ export class ByteQueue {
   /** Appends a copy of `bytes`. */
   append(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    this.chunks.push(bytes.slice());
+    this.chunks.push(copyBytes(bytes));
     this.length += bytes.length;
   }
 
@@ -27,7 +30,7 @@ export class ByteQueue {
     if (!(offset >= 0 && count >= 0 && offset + count <= this.length)) {
       throw new RangeError(`"offset"/"count" expected a range within ${this.length} bytes, got ${offset}+${count}`);
     }
-    const out = new Uint8Array(count);
+    const out = allocBytes(count);
     let skip = offset + this.headOffset;
     let filled = 0;
     for (let i = this.head; filled < count; i++) {

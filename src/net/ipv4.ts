@@ -7,6 +7,7 @@
  * can only be forged, and a reason is more useful than a half reassembly.
  */
 
+import { allocBytes } from "../encoding/index.js";
 import { type Ipv4Address, formatIpv4, ipv4ToNumber, readIpv4, writeIpv4 } from "./address.js";
 import { internetChecksum } from "./checksum.js";
 import { ipDefaultTtl, ipv4HeaderBytes, ipv4MaxPacketBytes } from "./constants.js";
@@ -53,7 +54,7 @@ export function encodeIpv4(packet: Ipv4PacketInit): Uint8Array {
   checkField("protocol", packet.protocol, 255);
   checkField("identification", packet.identification, 0xffff);
   checkField("ttl", ttl, 255);
-  const out = new Uint8Array(totalLength);
+  const out = allocBytes(totalLength);
   out[0] = 0x45; // version 4, IHL 5 words
   out[1] = 0; // DSCP/ECN: best effort
   out[2] = totalLength >>> 8;

@@ -7,6 +7,7 @@
  * options it is given.
  */
 
+import { allocBytes } from "../encoding/index.js";
 import { type Ipv4Address, ipv4ToNumber, parseIpv4 } from "./address.js";
 import { internetChecksum, pseudoHeaderSum } from "./checksum.js";
 import { IpProtocol, ipv4HeaderBytes, ipv4MaxPacketBytes, tcpHeaderBytes } from "./constants.js";
@@ -71,7 +72,7 @@ export function encodeTcp(segment: TcpSegment, src: Ipv4Address, dst: Ipv4Addres
     throw new RangeError(`"payload" expected at most ${tcpMaxPayloadBytes} bytes, got ${segment.payload.length}`);
   }
   const length = tcpHeaderBytes + segment.payload.length;
-  const out = new Uint8Array(length);
+  const out = allocBytes(length);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   view.setUint16(0, segment.srcPort);
   view.setUint16(2, segment.dstPort);

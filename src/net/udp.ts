@@ -7,6 +7,7 @@
  * decoder accepts, as IPv4 allows).
  */
 
+import { allocBytes } from "../encoding/index.js";
 import { type Ipv4Address, ipv4ToNumber, parseIpv4 } from "./address.js";
 import { internetChecksum, pseudoHeaderSum } from "./checksum.js";
 import { IpProtocol, ipv4MaxPacketBytes, ipv4HeaderBytes, udpHeaderBytes } from "./constants.js";
@@ -38,7 +39,7 @@ export function encodeUdp(datagram: UdpDatagram, src: Ipv4Address, dst: Ipv4Addr
     throw new RangeError(`"payload" expected at most ${udpMaxPayloadBytes} bytes, got ${datagram.payload.length}`);
   }
   const length = udpHeaderBytes + datagram.payload.length;
-  const out = new Uint8Array(length);
+  const out = allocBytes(length);
   out[0] = datagram.srcPort >>> 8;
   out[1] = datagram.srcPort & 0xff;
   out[2] = datagram.dstPort >>> 8;

@@ -6,6 +6,7 @@
  * `delivered` or `dropped` → the handler runs. Every drop is counted and traced.
  */
 
+import { copyBytes } from "../encoding/index.js";
 import { type Simulation, duration } from "../sim/index.js";
 import type { Ipv4Address } from "./address.js";
 import { type DropReason, emptyDropCounts } from "./drops.js";
@@ -102,7 +103,7 @@ export class Wire {
     const at = this.sim.now;
     for (const entry of this.taps) {
       if (!entry[outcome]) continue;
-      const shown = entry.borrow ? bytes : bytes.slice();
+      const shown = entry.borrow ? bytes : copyBytes(bytes);
       const packet: TapPacket = reason === undefined ? { at, bytes: shown, src, dst, outcome } : { at, bytes: shown, src, dst, outcome, reason };
       entry.tap(packet);
     }

@@ -27,6 +27,7 @@
 
 import forge from "node-forge";
 import { type ForgeRandom, HmacSha1, type NodeCryptoModule, nodeCrypto, sha1Bytes } from "../crypto/index.js";
+import { allocBytes } from "../encoding/index.js";
 import { binaryToBytes } from "./binary.js";
 import type { ForgeConnection, ForgeConnectionMode, ForgeKeyBlock, ForgeRecord } from "./forge-api.js";
 import { forgeRandomSlot, forgeTls } from "./forge-api.js";
@@ -232,7 +233,7 @@ class Sealer {
   record(type: number, major: number, minor: number, fragment: Uint8Array): Uint8Array {
     const { iv, sealed } = this.seal(type, major, minor, fragment);
     const length = blockBytes + sealed.length;
-    const out = new Uint8Array(recordHeaderBytes + length);
+    const out = allocBytes(recordHeaderBytes + length);
     out[0] = type;
     out[1] = major;
     out[2] = minor;

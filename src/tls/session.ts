@@ -22,6 +22,7 @@
 
 import { EventEmitter } from "eventemitter3";
 import { type ForgeRandom, forgeRandomFrom } from "../crypto/index.js";
+import { allocBytes, copyBytes } from "../encoding/index.js";
 import { type Stream, type StreamResetReason, describeEnds } from "../net/index.js";
 import { type EventHandle, type Instant, type Scheduler, dateAt } from "../sim/index.js";
 import { binaryToBytes, binaryToHex, bytesToBinary } from "./binary.js";
@@ -177,7 +178,7 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
     switch (this.phase) {
       case "connecting":
       case "handshaking":
-        this.unsentWrites.push(bytes.slice());
+        this.unsentWrites.push(copyBytes(bytes));
         return true;
       case "secure":
         if (bytes.length > 0) this.sendApplicationData(bytes);
@@ -289,7 +290,7 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
       const length = (input[at + 3]! << 8) | input[at + 4]!;
       if (type !== applicationData || major !== c.version.major || minor !== c.version.minor) break;
       if (input.length - at < recordHeaderBytes + length) {
-        this.partialRecord = input.slice(at);
+        this.partialRecord = copyBytes(input, at);
         at = input.length;
         break;
       }
@@ -534,7 +535,7 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
 function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
+  const out = allocBytes(length);
   let at = 0;
   for (const part of parts) {
     out.set(part, at);
