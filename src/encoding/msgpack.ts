@@ -44,6 +44,10 @@ const spareLimitBytes = 64 * 1024;
 /** Nesting deeper than this is refused (a simulator limit; memberlist's messages are two levels deep). */
 export const msgpackMaxDepth = 512;
 
+/** A finished writer's buffer: empty, shared. */
+const noBytes = new Uint8Array(0);
+const noBytesView = new DataView(noBytes.buffer);
+
 /**
  * Writes MessagePack values into one growing buffer, in go-msgpack's formats.
  *
@@ -197,8 +201,8 @@ export class MsgpackWriter {
   finish(): Uint8Array {
     const out = copyBytes(this.buffer, 0, this.length);
     if (this.buffer.length <= spareLimitBytes) spare = { buffer: this.buffer, view: this.view };
-    this.buffer = new Uint8Array(0);
-    this.view = new DataView(this.buffer.buffer);
+    this.buffer = noBytes;
+    this.view = noBytesView;
     this.length = 0;
     return out;
   }

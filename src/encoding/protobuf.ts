@@ -17,6 +17,8 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
+/** A finished writer's buffer: empty, shared. */
+const noBytes = new Uint8Array(0);
 /** Bytes a writer starts with; it doubles when it runs out. */
 const initialCapacity = 256;
 /** Buffers of finished writers, kept for the next ones (a typed array of this size costs more to make than to fill). */
@@ -150,7 +152,7 @@ export class ProtoWriter {
   private release(out: Uint8Array): Uint8Array {
     const buffer = this.buffer;
     if (buffer.length > 0 && buffer.length <= spareMaxBytes && spareBuffers.length < spareMax) spareBuffers.push(buffer);
-    this.buffer = new Uint8Array(0);
+    this.buffer = noBytes;
     this.length = 0;
     return out;
   }
