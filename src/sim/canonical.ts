@@ -43,8 +43,30 @@ export function canonicalJson(value: TraceValue): string {
       return "null";
   }
   if (value instanceof Uint8Array) return `"${toHex(value)}"`;
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(",")}]`;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + canonicalJson(value[i]);
+    return `${out}]`;
+  }
   const obj = value as { readonly [key: string]: TraceValue };
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(",")}}`;
+  const keys = Object.keys(obj).sort();
+  let out = "{";
+  for (const key of keys) {
+    const field = obj[key];
+    if (field === undefined) continue;
+    out += (out.length === 1 ? "" : ",") + quotedKey(key) + ":" + canonicalJson(field);
+  }
+  return `${out}}`;
+}
+
+/** Field names as JSON strings, remembered: records of a kind repeat the same few. */
+const quotedKeys = new Map<string, string>();
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < 4096) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }

@@ -59,10 +59,14 @@ export class JsonlSink implements TraceSink {
 }
 
 const encoder = new TextEncoder();
+/** Lines are hashed once this many characters of them wait. */
+const hashBatchChars = 16 * 1024;
 
 /** The trace of one simulation. */
 export class Trace {
   private readonly hash = sha256.create();
+  /** Lines written but not yet hashed: hashed in batches, which gives the same digest as line by line. */
+  private unhashed = "";
   private readonly sinks: TraceSink[] = [];
   /** Records written so far. */
   count = 0;
@@ -90,14 +94,22 @@ export class Trace {
 
   private write(rec: TraceRecord): void {
     const line = canonicalJson(rec);
-    this.hash.update(encoder.encode(`${line}\n`));
+    this.unhashed += `${line}\n`;
+    if (this.unhashed.length >= hashBatchChars) this.hashPending();
     this.count++;
     for (const sink of this.sinks) sink.write(rec, line);
     this.bus?.emit("trace", rec);
   }
 
+  private hashPending(): void {
+    if (this.unhashed.length === 0) return;
+    this.hash.update(encoder.encode(this.unhashed));
+    this.unhashed = "";
+  }
+
   /** The SHA-256 (hex) over every line written so far: the run's fingerprint. */
   fingerprint(): string {
+    this.hashPending();
     return toHex(this.hash.clone().digest());
   }
 }
