@@ -22,24 +22,22 @@ const eofCode = clearCode + 1;
 const maxCode = (1 << 12) - 1;
 const maxWidth = 12;
 /**
- * The compressor's dictionary, shared by every call (they never overlap):
- * the code of the entry "prefix code, then byte" at index prefix<<8 | byte,
- * valid only while its stamp is the current generation, so starting over is a
- * counter increment instead of clearing the table. writer.go keeps the same
- * entries in a hash table with linear probing; a direct index finds each one
- * in one step, and the codes written do not depend on where entries are kept.
+ * The compressor's dictionary as writer.go keeps it: a hash table four times
+ * the code space, linear probing, entries key<<12 | code with key = prefix
+ * code<<8 | byte (codes are 258 and up, so 0 is an empty slot). It is shared
+ * by every call (they never overlap) and fits in a core's cache, which makes
+ * it faster than a table indexed by key.
  */
-const entryCodes = new Uint16Array(1 << (maxWidth + litWidth));
-const entryStamps = new Uint32Array(1 << (maxWidth + litWidth));
-let generation = 0;
+const tableSize = 4 << 12;
+const tableMask = tableSize - 1;
+const table = new Uint32Array(tableSize);
+/** Slots filled since the table was last cleared: starting over clears only those. */
+const filled = new Uint16Array(1 << maxWidth);
+let filledCount = 0;
 
-function nextGeneration(): number {
-  generation = (generation + 1) >>> 0;
-  if (generation === 0) {
-    entryStamps.fill(0);
-    generation = 1;
-  }
-  return generation;
+function clearTable(): void {
+  for (let i = 0; i < filledCount; i++) table[filled[i]!] = 0;
+  filledCount = 0;
 }
 
 /** Where the compressor writes before the result is copied out (grown when an input needs more). */
@@ -58,14 +56,12 @@ export function lzwCompress(data: Uint8Array): Uint8Array {
   const bound = 2 * data.length + 16;
   if (compressScratch.length < bound) compressScratch = new Uint8Array(Math.max(bound, 2 * compressScratch.length));
   const out = compressScratch;
-  const codes = entryCodes;
-  const stamps = entryStamps;
   let length = 0;
   // The bit writer, LSB first: `nBits` pending bits in `bits`, codes `width` bits wide.
   let bits = clearCode;
   let nBits = litWidth + 1;
   let width = litWidth + 1;
-  let gen = nextGeneration();
+  clearTable();
   let hi = clearCode + 1;
   let overflow = 1 << (litWidth + 1);
   if (data.length > 0) {
@@ -73,8 +69,14 @@ export function lzwCompress(data: Uint8Array): Uint8Array {
     for (let i = 1; i < data.length; i++) {
       const literal = data[i]!;
       const key = (code << 8) | literal;
-      if (stamps[key] === gen) {
-        code = codes[key]!;
+      let hash = ((key >>> 12) ^ key) & tableMask;
+      let t = table[hash]!;
+      while (t !== 0 && t >>> 12 !== key) {
+        hash = (hash + 1) & tableMask;
+        t = table[hash]!;
+      }
+      if (t !== 0) {
+        code = t & maxCode;
         continue;
       }
       // Emit the longest match, then writer.go incHi: the next implied code; at 4095 a clear code resets everything.
@@ -102,11 +104,11 @@ export function lzwCompress(data: Uint8Array): Uint8Array {
         width = litWidth + 1;
         hi = clearCode + 1;
         overflow = clearCode << 1;
-        gen = nextGeneration();
+        clearTable();
         continue;
       }
-      codes[key] = hi;
-      stamps[key] = gen;
+      table[hash] = ((key << 12) | hi) >>> 0;
+      filled[filledCount++] = hash;
     }
     bits |= code << nBits;
     nBits += width;
