@@ -57,7 +57,9 @@ export function lzwCompress(data: Uint8Array): Uint8Array {
   if (compressScratch.length < bound) compressScratch = new Uint8Array(Math.max(bound, 2 * compressScratch.length));
   const out = compressScratch;
   let length = 0;
-  // The bit writer, LSB first: `nBits` pending bits in `bits`, codes `width` bits wide.
+  // The bit writer, LSB first: `nBits` pending bits in `bits`, codes `width` bits wide. Its few lines are
+  // written out at each of the four places a code is written: as functions over shared state (no closures:
+  // those cost a context per call), the compressor ran about 30 % slower.
   let bits = clearCode;
   let nBits = litWidth + 1;
   let width = litWidth + 1;
