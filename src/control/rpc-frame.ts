@@ -11,7 +11,7 @@
  * follow a call. docs/fidelity.md records this.
  */
 
-import { ProtoWriter, allocBytes, copyBytes, decodeMessage } from "../encoding/index.js";
+import { ProtoWriter, allocBytes, concatBytes, copyBytes, decodeMessage } from "../encoding/index.js";
 
 /** gRPC status codes used by swarmkit's control plane (google.golang.org/grpc/codes). */
 export const GrpcCode = {
@@ -140,12 +140,7 @@ export class MessageReassembler {
 
   /** Adds bytes; returns the complete messages, or a reason to drop the connection. */
   push(bytes: Uint8Array): { ok: true; messages: Uint8Array[] } | { ok: false; reason: string } {
-    let joined = bytes;
-    if (this.buffer.length > 0) {
-      joined = allocBytes(this.buffer.length + bytes.length);
-      joined.set(this.buffer);
-      joined.set(bytes, this.buffer.length);
-    }
+    const joined = this.buffer.length > 0 ? concatBytes([this.buffer, bytes]) : bytes;
     const messages: Uint8Array[] = [];
     let at = 0;
     while (joined.length - at >= prefixBytes) {

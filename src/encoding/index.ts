@@ -20,4 +20,4 @@ export {
 } from "./go-struct.js";
 export { lzwCompress, lzwDecompress } from "./lzw.js";
 export { crc32Ieee } from "./crc32.js";
-export { sameBytes, equalConstantTime, allocBytes, copyBytes } from "./bytes.js";
+export { sameBytes, equalConstantTime, allocBytes, copyBytes, concatBytes } from "./bytes.js";

@@ -22,7 +22,7 @@
  */
 
 import { type Aead, type ByteSource, gcmNonceBytes, gossipTagBytes } from "../crypto/index.js";
-import { allocBytes } from "../encoding/index.js";
+import { allocBytes, concatBytes } from "../encoding/index.js";
 
 /** An envelope version memberlist speaks (security.go min/maxEncryptionVersion). */
 export type EncryptionVersion = 0 | 1;
@@ -261,11 +261,7 @@ export function streamHeader(envelopeLength: number): Uint8Array {
 
 /** The AAD of a stream message: the 5-byte header, then the label (net.go appendBytes). */
 function streamAad(header: Uint8Array, label: Uint8Array): Uint8Array {
-  if (label.length === 0) return header;
-  const aad = new Uint8Array(header.length + label.length);
-  aad.set(header);
-  aad.set(label, header.length);
-  return aad;
+  return label.length === 0 ? header : concatBytes([header, label]);
 }
 
 /**
@@ -292,10 +288,7 @@ export function encryptStreamPayload(
   checkBytes("label", label);
   const header = streamHeader(encryptedLength(version, message.length));
   const envelope = encryptPayload(version, key, message, streamAad(header, label), crypto);
-  const out = allocBytes(header.length + envelope.length);
-  out.set(header);
-  out.set(envelope, header.length);
-  return out;
+  return concatBytes([header, envelope]);
 }
 
 /**

@@ -16,7 +16,7 @@
  * bytes.
  */
 
-import { allocBytes } from "../encoding/index.js";
+import { concatBytes } from "../encoding/index.js";
 import type { Ipv4Address } from "../net/index.js";
 import type { Simulation } from "../sim/index.js";
 import { unwrapPacket, makeCompoundMessage, wrapPacket, wrapStream, decompressPayload, decompressLimitBytes } from "./compound.js";
@@ -196,7 +196,7 @@ export class GossipWire {
     return {
       push: (bytes) => {
         if (finished) return "dropped";
-        buffered = buffered.length === 0 ? bytes : concat(buffered, bytes);
+        buffered = buffered.length === 0 ? bytes : concatBytes([buffered, bytes]);
         const keys = this.keys();
         let plain: Uint8Array;
         if (keys.length > 0) {
@@ -253,11 +253,4 @@ function plainStreamMessage(bytes: Uint8Array): Uint8Array | undefined {
     plain = inner.value;
   }
   return decodeMessage(plain, { via: "stream" }).ok ? plain : undefined;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = allocBytes(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

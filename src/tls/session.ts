@@ -22,7 +22,7 @@
 
 import { EventEmitter } from "eventemitter3";
 import { type ForgeRandom, forgeRandomFrom } from "../crypto/index.js";
-import { allocBytes, copyBytes } from "../encoding/index.js";
+import { concatBytes, copyBytes } from "../encoding/index.js";
 import { type Stream, type StreamResetReason, describeEnds } from "../net/index.js";
 import { type EventHandle, type Instant, type Scheduler, dateAt } from "../sim/index.js";
 import { binaryToBytes, binaryToHex, bytesToBinary } from "./binary.js";
@@ -530,16 +530,4 @@ export class TlsSession extends EventEmitter<TlsSessionEvents> {
     this.trace.closed();
     this.emit("close");
   }
-}
-
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = allocBytes(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

@@ -4,6 +4,7 @@
  * the server closing; no body for HEAD, 1xx, 204 and 304.
  */
 
+import { concatBytes } from "../encoding/index.js";
 import { latin1 } from "./http-request.js";
 
 /** A response head. */
@@ -37,13 +38,6 @@ const STATUS_LINE = /^HTTP\/(\d\.\d) (\d{3})(?: (.*))?$/;
 const HEAD_END = /\r?\n\r?\n/;
 const EMPTY = new Uint8Array(0);
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
 
 /** Reads one response from the bytes of a stream. */
 export class HttpResponseReader {
@@ -68,7 +62,7 @@ export class HttpResponseReader {
   push(bytes: Uint8Array): void {
     if (this.phase === "done" || bytes.length === 0) return;
     this.sawBytes = true;
-    this.buffer = concat(this.buffer, bytes);
+    this.buffer = this.buffer.length === 0 ? bytes : concatBytes([this.buffer, bytes]);
     this.advance();
   }
 

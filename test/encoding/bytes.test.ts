@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { allocBytes, copyBytes } from "../../src/encoding/index.js";
+import { allocBytes, concatBytes, copyBytes } from "../../src/encoding/index.js";
 import { propertyRuns } from "../support/properties.js";
 
 describe("allocBytes and copyBytes", () => {
@@ -27,6 +27,16 @@ describe("allocBytes and copyBytes", () => {
     const copy = copyBytes(source, 1);
     source[1] = 0xee;
     expect(copy[0]).toBe(1);
+  });
+
+  it("concatenate into a string of their own", () => {
+    const a = Uint8Array.from({ length: 70 }, (_, i) => i);
+    const b = Uint8Array.of(200, 201);
+    const joined = concatBytes([a, new Uint8Array(0), b]);
+    expect(Array.from(joined)).toEqual([...Array.from(a), 200, 201]);
+    a[0] = 99;
+    expect(joined[0]).toBe(0);
+    expect(concatBytes([]).length).toBe(0);
   });
 
   it("carve strings of 65 to 2048 bytes out of shared slabs, and leave others their own buffer", () => {
