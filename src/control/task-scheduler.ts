@@ -76,6 +76,13 @@ export function schedule(view: ClusterView, now: Instant): StoreAction[] {
   const load = new NodeLoad(ready, view.tasks.values());
   const actions: StoreAction[] = [];
   const waiting = [...view.tasks.values()].filter((t) => t.state === "pending" && !stateBefore("running", t.desiredState)).sort(placementOrder);
+  // Each service's constraints, parsed once per round.
+  const parsed = new Map<string, readonly PlacementConstraint[]>();
+  const constraintsFor = (serviceId: string): readonly PlacementConstraint[] => {
+    let constraints = parsed.get(serviceId);
+    if (constraints === undefined) parsed.set(serviceId, (constraints = constraintsOf(view.services.get(serviceId))));
+    return constraints;
+  };
   for (const task of waiting) {
     if (task.nodeId !== "") {
       // scheduler.go processPreassignedTasks / taskFitNode.
@@ -86,7 +93,7 @@ export function schedule(view: ClusterView, now: Instant): StoreAction[] {
       continue;
     }
     // filter.go ConstraintFilter: the service's placement constraints, checked on nodes that are ready.
-    const constraints = constraintsOf(view.services.get(task.serviceId));
+    const constraints = constraintsFor(task.serviceId);
     const node = load.pick(task.serviceId, (n) => nodeMatches(constraints, n));
     if (node === undefined) {
       const unsatisfied = constraints.length === 0 ? 0 : ready.filter((n) => !nodeMatches(constraints, n)).length;
